@@ -1,0 +1,118 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One set of compiler settings for every target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// A Debian -dev package behind a system-library target.
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+    .systemLibrary(
+        name: name,
+        path: "Shared/CSystem/\(name)",
+        pkgConfig: pkgConfig,
+        providers: [.apt(apt)]
+    )
+}
+
+/// A shared library target under `Shared/`.
+func shared(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Shared/\(name)", resources: resources, swiftSettings: swiftSettings)
+}
+
+/// A service: its library (controllers, repositories, consumers) and a tiny executable.
+func service(_ name: String, executable: String, _ dependencies: [Target.Dependency]) -> [Target] {
+    [
+        .target(
+            name: "\(name)Service",
+            dependencies: ["ServiceRuntime"] + dependencies,
+            path: "Services/\(name)/Library",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "\(name)Main",
+            dependencies: [.target(name: "\(name)Service"), "ServiceRuntime"],
+            path: "Services/\(name)/Main",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+/// A unit or integration test target under `Tests/`.
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, path: "Tests/\(name)", swiftSettings: swiftSettings)
+}
+
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+
+let package = Package(
+    name: "Rendezvous",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "booking", targets: ["BookingMain"]),
+        .executable(name: "availability", targets: ["AvailabilityMain"]),
+        .executable(name: "integration", targets: ["IntegrationMain"]),
+        .executable(name: "notifier", targets: ["NotifierMain"]),
+        .executable(name: "engine-benchmark", targets: ["EngineBenchmark"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // The pure domain: no I/O, no clock reads.
+        shared("SchedulingCore"),
+
+        // The C client libraries, from Debian's -dev packages.
+        systemLibrary("CPostgres", pkgConfig: "libpq", apt: ["libpq-dev"]),
+        systemLibrary("CRedis", pkgConfig: "hiredis", apt: ["libhiredis-dev"]),
+        systemLibrary("CAMQP", pkgConfig: "librabbitmq", apt: ["librabbitmq-dev"]),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: ["libcurl4-openssl-dev"]),
+        systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
+
+        // Thin async wrappers: every blocking C call runs on a thread the wrapper owns.
+        shared("Postgres", ["CPostgres", nioPosix, nioCore, logging]),
+        shared("Redis", ["CRedis", nioPosix, nioCore, logging]),
+        shared("AMQP", ["CAMQP", nioPosix, nioCore, logging]),
+        shared("Curl", ["CCurl", nioPosix, nioCore, logging]),
+        shared("Cryptography", ["COpenSSL"]),
+
+        // What every service repeats.
+        shared("ServiceRuntime", [
+            "Postgres", "Redis", "AMQP", logging, metrics,
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [.copy("Migrations")]),
+    ]
+    + service("Booking", executable: "booking", [])
+    + service("Availability", executable: "availability", [])
+    + service("Integration", executable: "integration", [])
+    + service("Notifier", executable: "notifier", [])
+    + [
+        .executableTarget(
+            name: "EngineBenchmark",
+            dependencies: ["SchedulingCore"],
+            path: "Tests/Benchmarks/EngineBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        tests("SchedulingCoreTests", ["SchedulingCore"]),
+        tests("PostgresTests", ["Postgres"]),
+        tests("RedisTests", ["Redis"]),
+        tests("AMQPTests", ["AMQP"]),
+        tests("CurlTests", ["Curl", .product(name: "Hummingbird", package: "hummingbird")]),
+        tests("CryptographyTests", ["Cryptography"]),
+        tests("ServiceRuntimeTests", [
+            "ServiceRuntime",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)
