@@ -87,7 +87,7 @@ let package = Package(
 
         // What every service repeats.
         shared("ServiceRuntime", [
-            "Postgres", "Redis", "AMQP", logging, metrics,
+            "Postgres", logging, metrics,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,1 +1,9 @@
 import IntegrationService
+import ServiceRuntime
+
+@main
+struct IntegrationApp {
+    static func main() async throws {
+        try await runService(IntegrationService.definition)
+    }
+}

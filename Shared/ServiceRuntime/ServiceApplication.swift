@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// What makes one service different from the others: its name, port, routes and background work.
+package struct ServiceDefinition: Sendable {
+    /// `booking`, `availability`, `integration` or `notifier`: the logger label and database application name.
+    package var name: String
+    /// The port on the local stack (`PORT` overrides it).
+    package var defaultPort: Int
+    /// The service's OpenAPI 3.1 document, served at `/openapi.json`.
+    package var openAPIDocument: String
+    /// Mounts the service's routes (under the prefixes the gateway sends it).
+    package var routes: @Sendable (Router<ServiceRequestContext>, ServiceDependencies) throws -> Void
+    /// Long-running work (consumers, relays, pollers), run and shut down with the server.
+    package var backgroundServices: @Sendable (ServiceDependencies) throws -> [any Service]
+
+    package init(
+        name: String,
+        defaultPort: Int,
+        openAPIDocument: String,
+        routes: @escaping @Sendable (Router<ServiceRequestContext>, ServiceDependencies) throws -> Void = { _, _ in },
+        backgroundServices: @escaping @Sendable (ServiceDependencies) throws -> [any Service] = { _ in [] }
+    ) {
+        self.name = name
+        self.defaultPort = defaultPort
+        self.openAPIDocument = openAPIDocument
+        self.routes = routes
+        self.backgroundServices = backgroundServices
+    }
+}
+
+/// The clients a service's routes and background work use.
+package struct ServiceDependencies: Sendable {
+    package let configuration: ServiceConfiguration
+    package let logger: Logger
+    package let database: Database
+}
+
+/// Builds the Hummingbird application for a service: operator routes, problem JSON, request ids,
+/// HTTP metrics, migrations before the server starts, and graceful shutdown of every client.
+package func buildApplication(
+    _ definition: ServiceDefinition,
+    configuration: ServiceConfiguration,
+    logger: Logger
+) throws -> some ApplicationProtocol {
+    let registry = MetricsRegistry.shared
+    let database = Database(configuration: configuration, applicationName: definition.name, logger: logger)
+    let dependencies = ServiceDependencies(configuration: configuration, logger: logger, database: database)
+
+    let router = Router(context: ServiceRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    var checks = [DependencyCheck(name: "postgres") { try await database.primary.ping() }]
+    if let replica = database.replica {
+        checks.append(DependencyCheck(name: "postgres_replica") { try await replica.ping() })
+    }
+    OperatorRoutes(checks: checks, registry: registry, openAPIDocument: definition.openAPIDocument).register(on: router)
+    try definition.routes(router, dependencies)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: definition.name),
+        logger: logger
+    )
+    app.addServices(ClientShutdown(database: database))
+    app.addServices(try definition.backgroundServices(dependencies))
+    if configuration.migrateOnStart {
+        app.beforeServerStarts {
+            try await migrateWithRetry(database.primary, logger: logger)
+        }
+    }
+    return app
+}
+
+/// Reads the configuration, builds the service and runs it until SIGTERM or SIGINT.
+package func runService(_ definition: ServiceDefinition) async throws {
+    var logger = Logger(label: definition.name)
+    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    let configuration: ServiceConfiguration
+    do {
+        configuration = try ServiceConfiguration(defaultPort: definition.defaultPort)
+    } catch let error as ConfigurationError {
+        FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
+        exit(78)  // EX_CONFIG
+    }
+    let app = try buildApplication(definition, configuration: configuration, logger: logger)
+    try await app.runService()
+}
+
+/// Migrations wait for PostgreSQL to come up (a service may start before it) for a bounded time.
+private func migrateWithRetry(_ db: PostgresClient, logger: Logger) async throws {
+    let migrator = try DatabaseMigrator.bundled()
+    var delay = Duration.milliseconds(200)
+    let deadline = ContinuousClock.now + .seconds(60)
+    while true {
+        do {
+            try await migrator.migrate(db, logger: logger)
+            return
+        } catch let error as PostgresError where [.connectionFailed, .connectionLost, .poolTimeout].contains(error.kind) {
+            guard ContinuousClock.now < deadline else { throw error }
+            logger.warning("database not reachable, retrying migrations", metadata: ["error": "\(String(reflecting: error))"])
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+}
+
+/// Closes the clients after the server has stopped (services shut down in reverse order).
+struct ClientShutdown: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await database.shutdown()
+    }
+}

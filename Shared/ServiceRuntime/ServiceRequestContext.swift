@@ -1,0 +1,23 @@
+import Foundation
+import Hummingbird
+
+/// The request context every service uses: Hummingbird's core storage, the request id, and the
+/// authenticated host once the bearer middleware has run.
+package struct ServiceRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
+    /// The `X-Request-ID` this request carries (taken from the gateway, or made here).
+    package var requestID: String
+    /// The host the bearer token names, when one was presented and verified.
+    package var authenticatedUserID: UUID?
+
+    package init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = ""
+        authenticatedUserID = nil
+    }
+
+    package var requestDecoder: ContractRequestDecoder { ContractRequestDecoder() }
+    package var responseEncoder: JSONEncoder { .contract }
+    /// Bodies larger than this are refused with a 413 before they are read.
+    package var maxUploadSize: Int { 1 << 20 }
+}
