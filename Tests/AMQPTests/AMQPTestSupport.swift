@@ -1,0 +1,78 @@
+import AMQP
+import Foundation
+import Logging
+import Testing
+
+/// Connection settings and small tools shared by the broker tests.
+enum AMQPTestSupport {
+    /// The broker under test: `AMQP_URL`, or the local stack's RabbitMQ.
+    static func configuration() throws -> AMQPConfiguration {
+        let url = ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/"
+        return try AMQPConfiguration(url: url)
+    }
+
+    /// A logger that stays quiet unless `AMQP_TEST_LOG` names a level.
+    static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["AMQP_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }
+
+    /// A name no other test (or earlier run) uses.
+    static func freshName(_ prefix: String) -> String {
+        "test.\(prefix).\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// `/work/main/scripts/stack`, found from this file's real location (the test package may be a symlink farm).
+    static var stackScript: URL {
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/stack")
+    }
+
+    /// Runs `scripts/stack ARGUMENTS…` and waits for it; returns its exit status.
+    static func runStack(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = stackScript
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// Collects a consumer's deliveries, settling each as told, so tests can wait for counts.
+actor DeliveryCollector {
+    private(set) var deliveries: [AMQPDelivery] = []
+    private var task: Task<Void, Never>?
+
+    /// Starts iterating `consumer.deliveries`; `disposition` decides each settle (nil: leave it unsettled).
+    func start(_ consumer: AMQPConsumer, disposition: @escaping @Sendable (AMQPDelivery) -> AMQPDisposition?) {
+        task = Task {
+            for await delivery in consumer.deliveries {
+                if let decision = disposition(delivery) {
+                    await consumer.settle(delivery, decision)
+                }
+                self.append(delivery)
+            }
+        }
+    }
+
+    private func append(_ delivery: AMQPDelivery) {
+        deliveries.append(delivery)
+    }
+
+    /// Waits until at least `count` deliveries arrived or `timeout` passed; returns them all.
+    func waitFor(count: Int, timeout: Duration = .seconds(10)) async -> [AMQPDelivery] {
+        let deadline = ContinuousClock.now + timeout
+        while deliveries.count < count && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return deliveries
+    }
+
+    /// Waits for the iteration to end (the consumer stopped).
+    func finished() async {
+        await task?.value
+    }
+}
