@@ -1,0 +1,97 @@
+/// A set of seconds stored as sorted, disjoint, non-touching half-open intervals: the
+/// interval-merge engine.
+///
+/// Building one sorts and merges (O(n log n); touching intervals merge); subtraction and
+/// union are linear sweeps over two sets; a point query is a binary search.
+package struct IntervalSet: Hashable, Sendable {
+    /// The intervals, ascending, each non-empty, with a gap between neighbours.
+    package private(set) var intervals: [EpochInterval]
+
+    /// The empty set.
+    package init() {
+        intervals = []
+    }
+
+    /// The union of `intervals` (empty ones are dropped). O(n log n).
+    package init(merging intervals: [EpochInterval]) {
+        var sorted = intervals.filter { !$0.isEmpty }
+        sorted.sort { $0.start < $1.start }
+        self.init(mergingSorted: sorted)
+    }
+
+    /// The union of `intervals`, which must be sorted by start (empty ones are dropped). O(n).
+    package init(mergingSorted sorted: [EpochInterval]) {
+        var merged: [EpochInterval] = []
+        merged.reserveCapacity(sorted.count)
+        for interval in sorted where !interval.isEmpty {
+            if let last = merged.last, interval.start <= last.end {
+                if interval.end > last.end { merged[merged.count - 1].end = interval.end }
+            } else {
+                merged.append(interval)
+            }
+        }
+        self.intervals = merged
+    }
+
+    /// Whether the set has no second.
+    package var isEmpty: Bool { intervals.isEmpty }
+
+    /// The seconds in `self` and not in `other`. O(n + m).
+    package func subtracting(_ other: IntervalSet) -> IntervalSet {
+        var result: [EpochInterval] = []
+        var index = 0
+        let busy = other.intervals
+        for free in intervals {
+            var cursor = free.start
+            while index < busy.count, busy[index].end <= cursor { index += 1 }
+            var probe = index
+            while probe < busy.count, busy[probe].start < free.end {
+                if busy[probe].start > cursor { result.append(EpochInterval(start: cursor, end: busy[probe].start)) }
+                cursor = max(cursor, busy[probe].end)
+                if busy[probe].end > free.end { break }
+                probe += 1
+            }
+            if cursor < free.end { result.append(EpochInterval(start: cursor, end: free.end)) }
+            index = probe
+        }
+        var set = IntervalSet()
+        set.intervals = result
+        return set
+    }
+
+    /// The seconds in either set. O(n + m).
+    package func union(_ other: IntervalSet) -> IntervalSet {
+        var sorted: [EpochInterval] = []
+        sorted.reserveCapacity(intervals.count + other.intervals.count)
+        var left = 0
+        var right = 0
+        while left < intervals.count || right < other.intervals.count {
+            if right == other.intervals.count || (left < intervals.count && intervals[left].start <= other.intervals[right].start) {
+                sorted.append(intervals[left])
+                left += 1
+            } else {
+                sorted.append(other.intervals[right])
+                right += 1
+            }
+        }
+        return IntervalSet(mergingSorted: sorted)
+    }
+
+    /// Whether any second of `interval` is in the set. O(log n).
+    package func overlaps(_ interval: EpochInterval) -> Bool {
+        guard !interval.isEmpty else { return false }
+        // First stored interval that ends after interval.start.
+        var low = 0
+        var high = intervals.count
+        while low < high {
+            let middle = (low + high) / 2
+            if intervals[middle].end <= interval.start { low = middle + 1 } else { high = middle }
+        }
+        return low < intervals.count && intervals[low].start < interval.end
+    }
+
+    /// Whether `second` is in the set. O(log n).
+    package func contains(_ second: Int) -> Bool {
+        overlaps(EpochInterval(start: second, end: second + 1))
+    }
+}
