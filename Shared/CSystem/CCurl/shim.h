@@ -17,5 +17,12 @@ static inline CURLcode rz_curl_setopt_header_function(CURL *h, size_t (*f)(char 
 static inline CURLcode rz_curl_setopt_read_function(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
 }
+static inline CURLcode rz_curl_setopt_xferinfo_function(CURL *h, int (*f)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
+    return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
+}
 static inline CURLcode rz_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+// CURL_GLOBAL_DEFAULT is a macro built from other macros.
+static inline CURLcode rz_curl_global_init(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+// CURL_ERROR_SIZE: how large the buffer given to CURLOPT_ERRORBUFFER must be.
+static inline size_t rz_curl_error_size(void) { return CURL_ERROR_SIZE; }
 #endif
