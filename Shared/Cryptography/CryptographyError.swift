@@ -34,6 +34,7 @@ package struct CryptographyError: Error, Sendable, Equatable, CustomStringConver
     /// What the wrapper or OpenSSL said (for logs only; never includes key material or data).
     package var detail: String
 
+    /// An error of `kind` with its details.
     package init(_ kind: Kind, detail: String = "") {
         self.kind = kind
         self.detail = detail
@@ -51,8 +52,10 @@ package struct CryptographyError: Error, Sendable, Equatable, CustomStringConver
         return CryptographyError(kind, detail: detail)
     }
 
+    /// The category only, safe for responses.
     package var description: String { "CryptographyError(\(kind))" }
 
+    /// The category with every detail, for logs.
     package var debugDescription: String {
         detail.isEmpty ? description : "CryptographyError(\(kind), detail: \(detail))"
     }

@@ -25,6 +25,8 @@ package struct EncryptionKey: Sendable, CustomStringConvertible, CustomDebugStri
         try EncryptionKey(id: id, bytes: SecureRandom.bytes(count: byteCount))
     }
 
+    /// The id only, never the key bytes.
     package var description: String { "EncryptionKey(id: \(id))" }
+    /// The id only, never the key bytes.
     package var debugDescription: String { description }
 }

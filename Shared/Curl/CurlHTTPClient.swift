@@ -23,6 +23,7 @@ package final class CurlHTTPClient: Sendable {
         /// The `User-Agent` sent when a request sets none.
         package var userAgent: String
 
+        /// A configuration; the defaults suit calls to a few API hosts.
         package init(numberOfThreads: Int = 8, reusesConnections: Bool = true, userAgent: String = "Rendezvous (libcurl)") {
             precondition(numberOfThreads > 0, "a client needs at least one thread")
             self.numberOfThreads = numberOfThreads

@@ -35,6 +35,7 @@ package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Custom
     /// libcurl's or the wrapper's message (for logs only; it may name the host).
     package var detail: String
 
+    /// An error of `kind` with its details.
     package init(kind: Kind, curlCode: Int? = nil, detail: String = "") {
         self.kind = kind
         self.curlCode = curlCode
@@ -71,8 +72,10 @@ package struct HTTPClientError: Error, Sendable, CustomStringConvertible, Custom
         }
     }
 
+    /// The category only, safe for responses.
     package var description: String { "HTTPClientError(\(kind))" }
 
+    /// The category with every detail, for logs.
     package var debugDescription: String {
         var parts = ["HTTPClientError(\(kind)"]
         if let curlCode { parts.append("curl: \(curlCode)") }

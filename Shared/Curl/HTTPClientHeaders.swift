@@ -8,6 +8,7 @@ package struct HTTPClientHeaders: Sendable, Equatable, Sequence, ExpressibleByDi
         /// The value, without surrounding whitespace.
         package var value: String
 
+        /// A field with `name` and `value`.
         package init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -21,6 +22,7 @@ package struct HTTPClientHeaders: Sendable, Equatable, Sequence, ExpressibleByDi
         fields = pairs.map { Field(name: $0.0, value: $0.1) }
     }
 
+    /// Headers from a literal, in order (a name may repeat).
     package init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
@@ -59,6 +61,7 @@ package struct HTTPClientHeaders: Sendable, Equatable, Sequence, ExpressibleByDi
         fields.contains { Self.namesMatch($0.name, name) }
     }
 
+    /// The fields in order.
     package func makeIterator() -> IndexingIterator<[Field]> {
         fields.makeIterator()
     }

@@ -2,17 +2,28 @@
 package struct HTTPClientRequest: Sendable {
     /// An HTTP method; any token is allowed, the common ones have names.
     package struct Method: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+        /// The method token as sent, e.g. `GET`.
         package var rawValue: String
+        /// A method from its token.
         package init(rawValue: String) { self.rawValue = rawValue }
+        /// A method from a literal token.
         package init(stringLiteral value: String) { rawValue = value }
+        /// The token.
         package var description: String { rawValue }
 
+        /// `GET`.
         package static let get: Method = "GET"
+        /// `HEAD`: the response has headers only.
         package static let head: Method = "HEAD"
+        /// `POST`.
         package static let post: Method = "POST"
+        /// `PUT`.
         package static let put: Method = "PUT"
+        /// `PATCH`.
         package static let patch: Method = "PATCH"
+        /// `DELETE`.
         package static let delete: Method = "DELETE"
+        /// `OPTIONS`.
         package static let options: Method = "OPTIONS"
     }
 
@@ -37,6 +48,7 @@ package struct HTTPClientRequest: Sendable {
     /// The default for ``maxResponseBodySize``: 10 MiB.
     package static let defaultMaxResponseBodySize = 10 * 1024 * 1024
 
+    /// A request; only the URL is required (a `GET` with no body, 10 s to connect, 30 s in all).
     package init(
         method: Method = .get,
         url: String,

@@ -7,6 +7,7 @@ package struct HTTPClientResponse: Sendable {
     /// The body, decoded from any transfer encoding (but not decompressed).
     package var body: [UInt8]
 
+    /// A response (the client makes these; tests may too).
     package init(status: Int, headers: HTTPClientHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers

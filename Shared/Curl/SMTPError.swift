@@ -44,6 +44,7 @@ package struct SMTPError: Error, Sendable, CustomStringConvertible, CustomDebugS
     /// libcurl's or the wrapper's message (for logs only).
     package var detail: String
 
+    /// An error of `kind` with its details.
     package init(kind: Kind, replyCode: Int? = nil, curlCode: Int? = nil, detail: String = "") {
         self.kind = kind
         self.replyCode = replyCode
@@ -97,8 +98,10 @@ package struct SMTPError: Error, Sendable, CustomStringConvertible, CustomDebugS
         self.init(kind: kind, replyCode: reply, curlCode: Int(failure.code.rawValue), detail: failure.message)
     }
 
+    /// The category only, safe for responses.
     package var description: String { "SMTPError(\(kind))" }
 
+    /// The category with every detail, for logs.
     package var debugDescription: String {
         var parts = ["SMTPError(\(kind)"]
         if let replyCode { parts.append("reply: \(replyCode)") }
