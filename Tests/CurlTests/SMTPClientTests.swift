@@ -4,14 +4,15 @@ import Testing
 @testable import Curl
 
 /// `SMTP_URL` (default: the local sink) and where the sink writes messages (`MAIL_SINK_DIR`,
-/// default `<repo>/.run/mail`).
+/// else `SMTP_SINK_DIR` as scripts/test and the sink name it, else `<repo>/.run/mail`).
 enum MailSink {
     static var url: String {
         ProcessInfo.processInfo.environment["SMTP_URL"] ?? "smtp://127.0.0.1:55025"
     }
 
     static var directory: URL {
-        if let directory = ProcessInfo.processInfo.environment["MAIL_SINK_DIR"] { return URL(fileURLWithPath: directory) }
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["MAIL_SINK_DIR"] ?? environment["SMTP_SINK_DIR"] { return URL(fileURLWithPath: directory) }
         // Tests/CurlTests/<file> → the repository root, through any symlinked checkout.
         return URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
