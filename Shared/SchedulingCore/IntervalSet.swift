@@ -1,8 +1,9 @@
 /// A set of seconds stored as sorted, disjoint, non-touching half-open intervals: the
 /// interval-merge engine.
 ///
-/// Building one sorts and merges (O(n log n); touching intervals merge); subtraction and
-/// union are linear sweeps over two sets; a point query is a binary search.
+/// Building one sorts and merges (touching intervals merge): O(n log n) at worst, and in
+/// practice linear, since large inputs are sorted by a radix sort on the start; subtraction
+/// and union are linear sweeps over two sets; a point query is a binary search.
 package struct IntervalSet: Hashable, Sendable {
     /// The intervals, ascending, each non-empty, with a gap between neighbours.
     package private(set) var intervals: [EpochInterval]
@@ -12,17 +13,15 @@ package struct IntervalSet: Hashable, Sendable {
         intervals = []
     }
 
-    /// The union of `intervals` (empty ones are dropped). O(n log n).
+    /// The union of `intervals` (empty ones are dropped). O(n log n) at worst.
     package init(merging intervals: [EpochInterval]) {
-        var sorted = intervals.filter { !$0.isEmpty }
-        sorted.sort { $0.start < $1.start }
-        self.init(mergingSorted: sorted)
+        let nonEmpty = intervals.contains { $0.isEmpty } ? intervals.filter { !$0.isEmpty } : intervals
+        self.init(mergingSorted: IntervalSet.sortedByStart(nonEmpty))
     }
 
     /// The union of `intervals`, which must be sorted by start (empty ones are dropped). O(n).
     package init(mergingSorted sorted: [EpochInterval]) {
         var merged: [EpochInterval] = []
-        merged.reserveCapacity(sorted.count)
         for interval in sorted where !interval.isEmpty {
             if let last = merged.last, interval.start <= last.end {
                 if interval.end > last.end { merged[merged.count - 1].end = interval.end }
@@ -31,6 +30,51 @@ package struct IntervalSet: Hashable, Sendable {
             }
         }
         self.intervals = merged
+    }
+
+    /// `intervals` ordered by start: a comparison sort for small inputs, otherwise an LSD radix
+    /// sort on `start - min(start)` in 11-bit digits (two passes cover a 48-day span of seconds,
+    /// three a 194-year one, six any span), so large merges stay linear.
+    static func sortedByStart(_ intervals: [EpochInterval]) -> [EpochInterval] {
+        guard intervals.count > 256 else { return intervals.sorted { $0.start < $1.start } }
+        var lowest = Int.max
+        var highest = Int.min
+        for interval in intervals {
+            lowest = min(lowest, interval.start)
+            highest = max(highest, interval.start)
+        }
+        let (span, overflow) = highest.subtractingReportingOverflow(lowest)
+        guard !overflow else { return intervals.sorted { $0.start < $1.start } }
+        let digitBits: UInt64 = 11
+        let mask: UInt64 = (1 << digitBits) - 1
+        var source = intervals
+        var target = intervals
+        var counts = [Int](repeating: 0, count: 1 << digitBits)
+        var shift: UInt64 = 0
+        while shift < 64 && UInt64(span) >> shift > 0 {
+            source.withUnsafeBufferPointer { from in
+                target.withUnsafeMutableBufferPointer { to in
+                    counts.withUnsafeMutableBufferPointer { slots in
+                        for index in slots.indices { slots[index] = 0 }
+                        for interval in from { slots[Int((UInt64(interval.start &- lowest) >> shift) & mask)] += 1 }
+                        var offset = 0
+                        for index in slots.indices {
+                            let count = slots[index]
+                            slots[index] = offset
+                            offset += count
+                        }
+                        for interval in from {
+                            let digit = Int((UInt64(interval.start &- lowest) >> shift) & mask)
+                            to[slots[digit]] = interval
+                            slots[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&source, &target)
+            shift += digitBits
+        }
+        return source
     }
 
     /// Whether the set has no second.

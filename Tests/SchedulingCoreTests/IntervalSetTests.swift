@@ -76,4 +76,29 @@ struct IntervalSetTests {
             #expect(a.overlaps(probe) == brute, "seed \(seed)")
         }
     }
+
+    @Test("large inputs (the radix-sorted path) merge exactly like a comparison sort would", arguments: [
+        (1_000, 1_000), (5_000, 3_000_000), (20_000, 1 << 40), (3_000, Int.max / 2),
+    ])
+    func largeInputs(count: Int, spread: Int) {
+        var random = SeededRandom(seed: UInt64(count))
+        let intervals = (0..<count).map { _ -> EpochInterval in
+            let start = Int(truncatingIfNeeded: random.next() % UInt64(spread)) - spread / 2
+            return EpochInterval(start: start, end: start + Int(random.next(below: 5_000)) - 100)
+        }
+        let sorted = IntervalSet.sortedByStart(intervals)
+        #expect(sorted.map(\.start) == intervals.map(\.start).sorted())
+        var expected: [EpochInterval] = []
+        for interval in intervals.filter({ !$0.isEmpty }).sorted(by: { $0.start < $1.start }) {
+            if let last = expected.last, interval.start <= last.end {
+                expected[expected.count - 1].end = max(last.end, interval.end)
+            } else {
+                expected.append(interval)
+            }
+        }
+        #expect(IntervalSet(merging: intervals).intervals == expected)
+        // Extreme values take the comparison-sort fallback.
+        let extreme = intervals + [EpochInterval(start: Int.min, end: Int.min + 10), EpochInterval(start: Int.max - 10, end: Int.max)]
+        #expect(IntervalSet.sortedByStart(extreme).map(\.start) == extreme.map(\.start).sorted())
+    }
 }
