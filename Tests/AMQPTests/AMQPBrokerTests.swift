@@ -226,6 +226,7 @@ struct AMQPBrokerTests {
     func brokerRestart() async throws {
         var configuration = configuration
         configuration.reconnectWaitTimeout = .seconds(60)
+        let progress = AMQPTestSupport.logger("restart.test")
         let publisher = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("restart.publisher"))
         let stored = AMQPTestSupport.freshName("durable")
         let live = AMQPTestSupport.freshName("live")
@@ -245,7 +246,9 @@ struct AMQPBrokerTests {
                                         properties: AMQPMessageProperties(messageID: "s-\(index)"))
         }
 
+        progress.info("published before the restart")
         #expect(try AMQPTestSupport.runStack(["restart", "rabbitmq"]) == 0)
+        progress.info("broker restarted")
 
         // The publisher made before the restart publishes again (waiting for its reconnect).
         try await publisher.publish(exchange: "", routingKey: live, body: Array("after".utf8))
@@ -253,9 +256,11 @@ struct AMQPBrokerTests {
         try #require(liveDeliveries.count == 2)
         #expect(liveDeliveries[1].body == Array("after".utf8))
         try await publisher.ping()
+        progress.info("publisher and live consumer work again")
 
         // Every stored message, exactly once.
         #expect(try await publisher.messageCount(queue: stored) == UInt32(count))
+        progress.info("stored messages counted")
         let consumer = AMQPConsumer(configuration: configuration, queue: stored, prefetch: 8, logger: AMQPTestSupport.logger("restart.stored"))
         let collector = DeliveryCollector()
         await collector.start(consumer) { _ in .ack }
