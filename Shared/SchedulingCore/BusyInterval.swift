@@ -24,12 +24,14 @@ package struct BusyInterval: Hashable, Sendable, Codable {
         case end = "end_time"
     }
 
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         start = try RFC3339Instant.decode(container, .start)
         end = try RFC3339Instant.decode(container, .end)
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(RFC3339Instant.string(from: start), forKey: .start)

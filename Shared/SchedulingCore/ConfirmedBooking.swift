@@ -47,6 +47,7 @@ package struct ConfirmedBooking: Hashable, Sendable, Codable {
         case bufferAfterMinutes = "buffer_after_minutes"
     }
 
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(UUID.self, forKey: .id)
@@ -57,6 +58,7 @@ package struct ConfirmedBooking: Hashable, Sendable, Codable {
         bufferAfterMinutes = try container.decodeIfPresent(Int.self, forKey: .bufferAfterMinutes) ?? 0
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)

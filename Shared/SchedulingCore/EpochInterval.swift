@@ -19,6 +19,7 @@ package struct EpochInterval: Hashable, Sendable, CustomStringConvertible {
         start < other.end && other.start < end && !isEmpty && !other.isEmpty
     }
 
+    /// A readable form for logs and test output.
     package var description: String {
         "[\(RFC3339Instant.string(fromEpochSeconds: start)), \(RFC3339Instant.string(fromEpochSeconds: end)))"
     }

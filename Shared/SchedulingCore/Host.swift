@@ -18,6 +18,7 @@ package struct Host: Hashable, Sendable, Codable {
         case timeZone = "time_zone"
     }
 
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(UUID.self, forKey: .id)
@@ -28,6 +29,7 @@ package struct Host: Hashable, Sendable, Codable {
         timeZone = zone
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)

@@ -63,14 +63,17 @@ package struct LocalDate: Hashable, Comparable, Sendable, Strideable, CustomStri
         return LocalDate.pad(year, 4) + "-" + LocalDate.pad(month, 2) + "-" + LocalDate.pad(day, 2)
     }
 
+    /// Earlier dates sort first.
     package static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         lhs.daysSinceEpoch < rhs.daysSinceEpoch
     }
 
+    /// Days from `self` to `other`.
     package func distance(to other: LocalDate) -> Int {
         other.daysSinceEpoch - daysSinceEpoch
     }
 
+    /// The date `days` days later.
     package func advanced(by days: Int) -> LocalDate {
         adding(days: days)
     }
@@ -99,6 +102,7 @@ package struct LocalDate: Hashable, Comparable, Sendable, Strideable, CustomStri
 }
 
 extension LocalDate: Codable {
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -108,6 +112,7 @@ extension LocalDate: Codable {
         self = date
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -74,6 +74,7 @@ package struct MeetingType: Hashable, Sendable, Codable {
         case isActive = "is_active"
     }
 
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(UUID.self, forKey: .id)
@@ -88,6 +89,7 @@ package struct MeetingType: Hashable, Sendable, Codable {
         isActive = try container.decodeIfPresent(Bool.self, forKey: .isActive) ?? true
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)

@@ -12,6 +12,7 @@ package struct ScheduleViolation: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `field: message`.
     package var description: String { "\(field): \(message)" }
 
     /// What is wrong with a weekly schedule (empty when valid): days outside 0...6, a window

@@ -27,6 +27,7 @@ package struct Slot: Hashable, Sendable, Codable {
         case end = "end_time"
     }
 
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         localStart = try container.decode(WallClockTime.self, forKey: .localStart)
@@ -35,6 +36,7 @@ package struct Slot: Hashable, Sendable, Codable {
         end = try RFC3339Instant.decode(container, .end)
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(localStart, forKey: .localStart)

@@ -43,12 +43,14 @@ package struct WallClockTime: Hashable, Comparable, Sendable, CustomStringConver
         LocalDate.pad(hour, 2) + ":" + LocalDate.pad(minute, 2)
     }
 
+    /// Earlier times sort first.
     package static func < (lhs: WallClockTime, rhs: WallClockTime) -> Bool {
         lhs.minuteOfDay < rhs.minuteOfDay
     }
 }
 
 extension WallClockTime: Codable {
+    /// Decodes the contract's JSON shape.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -58,6 +60,7 @@ extension WallClockTime: Codable {
         self = time
     }
 
+    /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
