@@ -10,7 +10,8 @@ import Logging
 /// again and resubscribes by itself; deliveries from the dead connection cannot be settled
 /// any more (``settle(_:_:)`` returns false) and the broker redelivers them with
 /// `redelivered` set. ``stop()``, or cancelling the task that iterates ``deliveries``, ends
-/// the sequence; unsettled deliveries go back to the queue.
+/// the sequence; unsettled deliveries go back to the queue. While the queue is missing (and
+/// `topology` does not declare it) the consumer keeps retrying with backoff, logging a warning.
 package final class AMQPConsumer: Sendable {
     /// The deliveries, in arrival order; finishes when the consumer stops.
     package let deliveries: AsyncStream<AMQPDelivery>

@@ -201,9 +201,11 @@ final class AMQPNativeConnection {
 extension timeval {
     /// A timeval for a non-negative duration (microsecond precision).
     init(_ duration: Duration) {
+        guard duration > .zero else {
+            self.init(tv_sec: 0, tv_usec: 0)
+            return
+        }
         let components = duration.components
-        let seconds = max(0, components.seconds)
-        let microseconds = seconds == 0 && components.seconds < 0 ? 0 : max(0, components.attoseconds / 1_000_000_000_000)
-        self.init(tv_sec: Int(seconds), tv_usec: Int(microseconds))
+        self.init(tv_sec: Int(components.seconds), tv_usec: Int(components.attoseconds / 1_000_000_000_000))
     }
 }

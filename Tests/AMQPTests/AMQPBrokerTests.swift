@@ -233,12 +233,16 @@ struct AMQPBrokerTests {
         try await publisher.declare(AMQPQueue(name: stored, kind: .quorum))
         try await publisher.declare(AMQPQueue(name: live, kind: .quorum))
 
-        // A consumer that exists across the restart.
+        // A consumer that exists across the restart; it leaves "hold" unsettled until after it.
         let liveConsumer = AMQPConsumer(configuration: configuration, queue: live, logger: AMQPTestSupport.logger("restart.live"))
         let liveCollector = DeliveryCollector()
-        await liveCollector.start(liveConsumer) { _ in .ack }
-        try await publisher.publish(exchange: "", routingKey: live, body: Array("before".utf8))
-        #expect(await liveCollector.waitFor(count: 1).count == 1)
+        await liveCollector.start(liveConsumer) { delivery in
+            delivery.messageID == "hold" && !delivery.redelivered ? nil : .ack
+        }
+        try await publisher.publish(exchange: "", routingKey: live, body: Array("before".utf8), properties: AMQPMessageProperties(messageID: "before"))
+        try await publisher.publish(exchange: "", routingKey: live, body: Array("hold".utf8), properties: AMQPMessageProperties(messageID: "hold"))
+        let held = await liveCollector.waitFor(count: 2)
+        try #require(held.count == 2)
 
         let count = 50
         for index in 0..<count {
@@ -251,10 +255,13 @@ struct AMQPBrokerTests {
         progress.info("broker restarted")
 
         // The publisher made before the restart publishes again (waiting for its reconnect).
-        try await publisher.publish(exchange: "", routingKey: live, body: Array("after".utf8))
-        let liveDeliveries = await liveCollector.waitFor(count: 2, timeout: .seconds(30))
-        try #require(liveDeliveries.count == 2)
-        #expect(liveDeliveries[1].body == Array("after".utf8))
+        try await publisher.publish(exchange: "", routingKey: live, body: Array("after".utf8), properties: AMQPMessageProperties(messageID: "after"))
+        let liveDeliveries = await liveCollector.waitFor(count: 4, timeout: .seconds(30))
+        try #require(liveDeliveries.count == 4)
+        #expect(liveDeliveries[2...].contains { $0.messageID == "after" && $0.body == Array("after".utf8) })
+        // The unsettled delivery came back on the new connection; the old one cannot be acked any more.
+        #expect(liveDeliveries[2...].contains { $0.messageID == "hold" && $0.redelivered })
+        #expect(await liveConsumer.settle(held[1], .ack) == false)
         try await publisher.ping()
         progress.info("publisher and live consumer work again")
 
