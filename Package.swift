@@ -66,6 +66,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // The pure domain: no I/O, no clock reads.
@@ -87,10 +89,11 @@ let package = Package(
 
         // What every service repeats.
         shared("ServiceRuntime", [
-            "Postgres", logging, metrics,
+            "Postgres", "Redis", "AMQP", "Cryptography", logging, metrics,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ], resources: [.copy("Migrations")]),
     ]
     + service("Booking", executable: "booking", [])

@@ -1,7 +1,9 @@
+import AMQP
 import Foundation
 import Hummingbird
 import Logging
 import Postgres
+import Redis
 import ServiceLifecycle
 
 /// What makes one service different from the others: its name, port, routes and background work.
@@ -37,6 +39,12 @@ package struct ServiceDependencies: Sendable {
     package let configuration: ServiceConfiguration
     package let logger: Logger
     package let database: Database
+    /// The cache and lock store; callers treat its failures as "no cache", never as an error.
+    package let redis: RedisClient
+    /// The publishing connection (publisher confirms) to RabbitMQ.
+    package let amqp: AMQPConnection
+    /// Verifies (and, in the availability service, issues) hosts' bearer tokens.
+    package let tokens: AccessTokens
 }
 
 /// Builds the Hummingbird application for a service: operator routes, problem JSON, request ids,
@@ -45,16 +53,26 @@ package func buildApplication(
     _ definition: ServiceDefinition,
     configuration: ServiceConfiguration,
     logger: Logger
-) throws -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     let registry = MetricsRegistry.shared
     let database = Database(configuration: configuration, applicationName: definition.name, logger: logger)
-    let dependencies = ServiceDependencies(configuration: configuration, logger: logger, database: database)
+    let redis = RedisClient(configuration: configuration.redis, logger: logger)
+    let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
+    let tokens = await AccessTokens(secret: configuration.authSecret)
+    let dependencies = ServiceDependencies(
+        configuration: configuration, logger: logger, database: database, redis: redis, amqp: amqp, tokens: tokens
+    )
 
     let router = Router(context: ServiceRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    var checks = [DependencyCheck(name: "postgres") { try await database.primary.ping() }]
+    router.add(middleware: BearerAuthMiddleware(tokens: tokens))
+    var checks = [
+        DependencyCheck(name: "postgres") { try await database.primary.ping() },
+        DependencyCheck(name: "redis") { _ = try await redis.ping() },
+        DependencyCheck(name: "rabbitmq") { try await amqp.ping() },
+    ]
     if let replica = database.replica {
         checks.append(DependencyCheck(name: "postgres_replica") { try await replica.ping() })
     }
@@ -66,7 +84,7 @@ package func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: definition.name),
         logger: logger
     )
-    app.addServices(ClientShutdown(database: database))
+    app.addServices(ClientShutdown(database: database, redis: redis, amqp: amqp))
     app.addServices(try definition.backgroundServices(dependencies))
     if configuration.migrateOnStart {
         app.beforeServerStarts {
@@ -87,7 +105,7 @@ package func runService(_ definition: ServiceDefinition) async throws {
         FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
         exit(78)  // EX_CONFIG
     }
-    let app = try buildApplication(definition, configuration: configuration, logger: logger)
+    let app = try await buildApplication(definition, configuration: configuration, logger: logger)
     try await app.runService()
 }
 
@@ -112,9 +130,13 @@ private func migrateWithRetry(_ db: PostgresClient, logger: Logger) async throws
 /// Closes the clients after the server has stopped (services shut down in reverse order).
 struct ClientShutdown: Service {
     let database: Database
+    let redis: RedisClient
+    let amqp: AMQPConnection
 
     func run() async throws {
         try? await gracefulShutdown()
+        await amqp.close()
+        try await redis.shutdown()
         try await database.shutdown()
     }
 }

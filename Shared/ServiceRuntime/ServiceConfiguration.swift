@@ -1,4 +1,6 @@
+import AMQP
 import Foundation
+import Redis
 
 /// A configuration variable is missing or invalid; the service stops at start with this message.
 package struct ConfigurationError: Error, CustomStringConvertible, Equatable {
@@ -58,7 +60,11 @@ package struct ServiceConfiguration: Sendable {
     package var databaseReplicaURL: String?
     package var databasePoolSize: Int
     package var redisURL: String
+    /// `REDIS_URL`, parsed.
+    package var redis: RedisConfiguration
     package var amqpURL: String
+    /// `AMQP_URL`, parsed.
+    package var amqp: AMQPConfiguration
     package var smtpURL: String
     package var mailFrom: String
     /// Signs access tokens; at least 32 bytes.
@@ -77,7 +83,17 @@ package struct ServiceConfiguration: Sendable {
         }
         databasePoolSize = try environment.int("DATABASE_POOL_SIZE", default: 10, range: 1...200)
         redisURL = try environment.url("REDIS_URL", default: "redis://127.0.0.1:56379/0", schemes: ["redis"])
+        do {
+            redis = try RedisConfiguration(url: redisURL)
+        } catch {
+            throw ConfigurationError(variable: "REDIS_URL", reason: "is not a valid redis:// URL")
+        }
         amqpURL = try environment.url("AMQP_URL", default: "amqp://guest:guest@127.0.0.1:55672/", schemes: ["amqp"])
+        do {
+            amqp = try AMQPConfiguration(url: amqpURL)
+        } catch {
+            throw ConfigurationError(variable: "AMQP_URL", reason: "is not a valid amqp:// URL")
+        }
         smtpURL = try environment.url("SMTP_URL", default: "smtp://127.0.0.1:55025", schemes: ["smtp", "smtps"])
         mailFrom = try environment.string("MAIL_FROM", default: "noreply@rendezvous.local")
         authSecret = try environment.string("AUTH_SECRET")

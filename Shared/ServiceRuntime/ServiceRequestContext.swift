@@ -9,11 +9,14 @@ package struct ServiceRequestContext: RequestContext {
     package var requestID: String
     /// The host the bearer token names, when one was presented and verified.
     package var authenticatedUserID: UUID?
+    /// Whether the request carried an `Authorization` header at all (valid or not).
+    package var presentedCredentials: Bool
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
         authenticatedUserID = nil
+        presentedCredentials = false
     }
 
     package var requestDecoder: ContractRequestDecoder { ContractRequestDecoder() }

@@ -62,11 +62,16 @@ struct DatabaseMigratorTests {
             INSERT INTO users (id, email, password_hash, name, time_zone, slug)
             VALUES (\(host), \("\(host)@example.com"), 'x', 'Host', 'UTC', \(host.uuidString.lowercased()))
             """)
+        let meetingType = UUID()
+        try await client.query("""
+            INSERT INTO meeting_types (id, user_id, name, slug, duration_minutes)
+            VALUES (\(meetingType), \(host), 'Intro', 'intro', 30)
+            """)
         func book(_ start: String, _ end: String, status: String = "confirmed") async throws {
             try await client.query("""
                 INSERT INTO bookings (id, host_user_id, meeting_type_id, start_time, end_time, status,
                                       invitee_name, invitee_email, invitee_timezone, cancel_token_hash)
-                VALUES (\(UUID()), \(host), \(UUID()), \(start)::timestamptz, \(end)::timestamptz, \(status),
+                VALUES (\(UUID()), \(host), \(meetingType), \(start)::timestamptz, \(end)::timestamptz, \(status),
                         'Ivy', 'ivy@example.com', 'UTC', '\\x00')
                 """)
         }

@@ -46,7 +46,7 @@ private struct ProblemBody: Decodable {
 struct ServiceRuntimeTests {
     @Test("an unknown path is a problem-JSON 404")
     func unknownPath() async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/nothing-here", method: .get) { response in
                 #expect(response.status == .notFound)
@@ -60,7 +60,7 @@ struct ServiceRuntimeTests {
 
     @Test("bodies that are not a JSON object are 400 malformed_json", arguments: ["{not json", "[1, 2]", "\"text\"", "", "null"])
     func malformedBodies(body: String) async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/echo", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .badRequest)
@@ -77,7 +77,7 @@ struct ServiceRuntimeTests {
         (#"{"name": "x", "duration_minutes": 30, "tags": ["a", 1]}"#, "tags[1]", "must be a string"),
     ])
     func fieldErrors(body: String, field: String, message: String) async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/echo", method: .post, body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .unprocessableContent)
@@ -90,7 +90,7 @@ struct ServiceRuntimeTests {
 
     @Test("responses use snake_case and whole-second UTC instants")
     func contractEncoding() async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/echo", method: .post, body: ByteBuffer(string: #"{"name": "a", "duration_minutes": 30}"#)) { response in
                 #expect(response.status == .ok)
@@ -101,7 +101,7 @@ struct ServiceRuntimeTests {
 
     @Test("an unexpected error is a generic 500 that leaks nothing; a duplicate is 409 conflict")
     func errorMapping() async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/boom", method: .get) { response in
                 #expect(response.status == .internalServerError)
@@ -118,7 +118,7 @@ struct ServiceRuntimeTests {
 
     @Test("X-Request-ID is kept when sane, made when absent or unfit")
     func requestIDs() async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get, headers: [.requestID: "req-123"]) { response in
                 #expect(response.headers[.requestID] == "req-123")
@@ -135,7 +135,7 @@ struct ServiceRuntimeTests {
     @Test("/ready names PostgreSQL when it does not answer, and /health still answers")
     func readinessNamesTheFailingDependency() async throws {
         let config = try configuration(["DATABASE_URL": "postgres://nobody:x@127.0.0.1:1/none"])
-        let app = try buildApplication(testDefinition(), configuration: config, logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: config, logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
@@ -151,7 +151,7 @@ struct ServiceRuntimeTests {
 
     @Test("/ready is 200 against the real stack; /metrics and /openapi.json answer")
     func operatorEndpoints() async throws {
-        let app = try buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
+        let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .ok)
