@@ -22,7 +22,7 @@ enum RedisTestEnvironment {
     }
 
     /// A fresh key prefix so each test touches only its own keys.
-    static func keyPrefix(_ test: String = #function) -> String {
+    static func keyPrefix() -> String {
         "rz-test:\(UUID().uuidString.lowercased()):"
     }
 
