@@ -87,6 +87,9 @@ let package = Package(
         shared("Curl", ["CCurl", nioPosix, nioCore, logging]),
         shared("Cryptography", ["COpenSSL"]),
 
+        // Events between services: envelope, transactional outbox, relay, idempotent consumers.
+        shared("Events", ["Postgres", "AMQP", logging, metrics, nioCore]),
+
         // What every service repeats.
         shared("ServiceRuntime", [
             "Postgres", "Redis", "AMQP", "Cryptography", logging, metrics,
@@ -96,10 +99,13 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ], resources: [.copy("Migrations")]),
     ]
-    + service("Booking", executable: "booking", [])
-    + service("Availability", executable: "availability", [])
-    + service("Integration", executable: "integration", [])
-    + service("Notifier", executable: "notifier", [])
+    + service("Booking", executable: "booking", ["SchedulingCore", "Events", "Cryptography"])
+    + service("Availability", executable: "availability", [
+        "SchedulingCore", "Events", "Cryptography",
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+    ])
+    + service("Integration", executable: "integration", ["Events"])
+    + service("Notifier", executable: "notifier", ["Events"])
     + [
         .executableTarget(
             name: "EngineBenchmark",
@@ -113,6 +119,15 @@ let package = Package(
         tests("AMQPTests", ["AMQP"]),
         tests("CurlTests", ["Curl", .product(name: "Hummingbird", package: "hummingbird")]),
         tests("CryptographyTests", ["Cryptography"]),
+        tests("EventsTests", ["Events"]),
+        tests("AvailabilityServiceTests", [
+            "AvailabilityService",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        tests("BookingServiceTests", [
+            "BookingService",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         tests("ServiceRuntimeTests", [
             "ServiceRuntime",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
