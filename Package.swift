@@ -87,6 +87,9 @@ let package = Package(
         shared("Curl", ["CCurl", nioPosix, nioCore, logging]),
         shared("Cryptography", ["COpenSSL"]),
 
+        // The schedule and busy time the engine reads, shared by availability and booking.
+        shared("ScheduleStore", ["Postgres", "SchedulingCore"]),
+
         // Events between services: envelope, transactional outbox, relay, idempotent consumers.
         shared("Events", ["Postgres", "AMQP", logging, metrics, nioCore]),
 
@@ -99,9 +102,9 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ], resources: [.copy("Migrations")]),
     ]
-    + service("Booking", executable: "booking", ["SchedulingCore", "Events", "Cryptography"])
+    + service("Booking", executable: "booking", ["SchedulingCore", "ScheduleStore", "Events", "Cryptography"])
     + service("Availability", executable: "availability", [
-        "SchedulingCore", "Events", "Cryptography",
+        "SchedulingCore", "ScheduleStore", "Events", "Cryptography",
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
     ])
     + service("Integration", executable: "integration", ["Events"])

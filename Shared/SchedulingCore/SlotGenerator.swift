@@ -69,7 +69,7 @@ package struct SlotGenerator: Sendable {
     /// A generator for `host` (its zone is the one its rules are written in).
     package init(
         meetingType: MeetingType,
-        host: Host,
+        host: SchedulingHost,
         weeklyRules: [WeeklyRule],
         overrides: [DateOverride] = [],
         bookings: [ConfirmedBooking] = [],

@@ -100,12 +100,12 @@ struct ContractShapeTests {
         let busy = try JSONDecoder().decode(BusyInterval.self, from: Data(#"{"start_time":"2026-03-10T10:00:00-04:00","end_time":"2026-03-10T15:00:00Z"}"#.utf8))
         #expect(busy == Fixtures.busy("2026-03-10T14:00:00Z", "2026-03-10T15:00:00Z"))
 
-        let host = Host(id: Fixtures.hostID, timeZone: Fixtures.zone("Asia/Kolkata"))
+        let host = SchedulingHost(id: Fixtures.hostID, timeZone: Fixtures.zone("Asia/Kolkata"))
         let hostJSON = String(decoding: try encoder.encode(host), as: UTF8.self)
         #expect(hostJSON == #"{"id":"00000000-0000-0000-0000-0000000000B1","time_zone":"Asia\/Kolkata"}"#)
-        #expect(try JSONDecoder().decode(Host.self, from: Data(hostJSON.utf8)) == host)
+        #expect(try JSONDecoder().decode(SchedulingHost.self, from: Data(hostJSON.utf8)) == host)
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(Host.self, from: Data(#"{"id":"00000000-0000-0000-0000-0000000000B1","time_zone":"Mars/Olympus"}"#.utf8))
+            try JSONDecoder().decode(SchedulingHost.self, from: Data(#"{"id":"00000000-0000-0000-0000-0000000000B1","time_zone":"Mars/Olympus"}"#.utf8))
         }
     }
 

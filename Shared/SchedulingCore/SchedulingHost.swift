@@ -1,7 +1,7 @@
 import Foundation
 
 /// A host as the engine needs it: `{id, time_zone}` on the wire (an IANA name).
-package struct Host: Hashable, Sendable, Codable {
+package struct SchedulingHost: Hashable, Sendable, Codable {
     /// The host's user id.
     package var id: UUID
     /// The zone the host's rules and overrides are written in.
