@@ -98,15 +98,14 @@ package func buildApplication(
 package func runService(_ definition: ServiceDefinition) async throws {
     var logger = Logger(label: definition.name)
     logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-    let configuration: ServiceConfiguration
     do {
-        configuration = try ServiceConfiguration(defaultPort: definition.defaultPort)
+        let configuration = try ServiceConfiguration(defaultPort: definition.defaultPort)
+        let app = try await buildApplication(definition, configuration: configuration, logger: logger)
+        try await app.runService()
     } catch let error as ConfigurationError {
         FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
         exit(78)  // EX_CONFIG
     }
-    let app = try await buildApplication(definition, configuration: configuration, logger: logger)
-    try await app.runService()
 }
 
 /// Migrations wait for PostgreSQL to come up (a service may start before it) for a bounded time.

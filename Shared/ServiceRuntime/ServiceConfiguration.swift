@@ -1,4 +1,5 @@
 import AMQP
+import Cryptography
 import Foundation
 import Redis
 
@@ -70,6 +71,9 @@ package struct ServiceConfiguration: Sendable {
     /// Signs access tokens; at least 32 bytes.
     package var authSecret: String
     package var publicBaseURL: String
+    /// `TOKEN_ENCRYPTION_KEY` (64 hex digits) with its id `TOKEN_ENCRYPTION_KEY_ID` (default 1):
+    /// seals secrets at rest. Services that need it call `requireTokenEncryptionKey()`.
+    package var tokenEncryptionKey: EncryptionKey?
     /// Whether to apply migrations at start.
     package var migrateOnStart: Bool
 
@@ -102,5 +106,20 @@ package struct ServiceConfiguration: Sendable {
         }
         publicBaseURL = try environment.url("PUBLIC_BASE_URL", default: "http://127.0.0.1:8080", schemes: ["http", "https"])
         migrateOnStart = try environment.string("MIGRATE_ON_START", default: "true") != "false"
+        if let hex = environment.optionalString("TOKEN_ENCRYPTION_KEY") {
+            let id = try environment.int("TOKEN_ENCRYPTION_KEY_ID", default: 1, range: 0...Int(UInt32.max))
+            guard let bytes = try? Hex.decode(hex), let key = try? EncryptionKey(id: UInt32(id), bytes: bytes) else {
+                throw ConfigurationError(variable: "TOKEN_ENCRYPTION_KEY", reason: "must be 64 hexadecimal digits (32 bytes)")
+            }
+            tokenEncryptionKey = key
+        }
+    }
+
+    /// The encryption key, or the start-up error that names `TOKEN_ENCRYPTION_KEY`.
+    package func requireTokenEncryptionKey() throws -> EncryptionKey {
+        guard let tokenEncryptionKey else {
+            throw ConfigurationError(variable: "TOKEN_ENCRYPTION_KEY", reason: "is required but not set")
+        }
+        return tokenEncryptionKey
     }
 }

@@ -1,13 +1,35 @@
+import Foundation
 import ServiceRuntime
 
-/// The booking service: its port, routes and background work.
+/// The booking service: `/api/bookings*`, the one place bookings are made and changed.
 package enum BookingService {
     /// Everything `runService` needs to start the booking service.
     package static var definition: ServiceDefinition {
         ServiceDefinition(
             name: "booking",
             defaultPort: 8081,
-            openAPIDocument: OpenAPIDocument.make(title: "Rendezvous booking service")
+            openAPIDocument: BookingOpenAPI.document,
+            routes: { router, deps in
+                try BookingController(workflow: makeWorkflow(deps)).register(on: router)
+            }
+        )
+    }
+
+    /// The workflow over the service's clients; `now` is injectable for tests.
+    static func makeWorkflow(_ deps: ServiceDependencies, now: @escaping @Sendable () -> Date = { Date() }) throws -> BookingWorkflow {
+        let metrics = BookingMetrics()
+        return BookingWorkflow(
+            database: deps.database,
+            lock: HostLock(redis: deps.redis, metrics: metrics, logger: deps.logger),
+            idempotency: IdempotencyStore(
+                redis: deps.redis, encryptionKey: try deps.configuration.requireTokenEncryptionKey(),
+                metrics: metrics, logger: deps.logger
+            ),
+            events: BookingEvents(),
+            cache: AvailabilityCache(redis: deps.redis, metrics: metrics, logger: deps.logger),
+            metrics: metrics,
+            logger: deps.logger,
+            now: now
         )
     }
 }

@@ -1,0 +1,22 @@
+import Foundation
+import Logging
+import Redis
+
+/// Invalidates a host's cached slots: one `INCR` of its generation orphans every cached entry.
+struct AvailabilityCache: Sendable {
+    let redis: RedisClient
+    let metrics: BookingMetrics
+    let logger: Logger
+
+    static func generationKey(for host: UUID) -> String { "availability:generation:\(host.uuidString.lowercased())" }
+
+    /// Best effort: the availability service also bumps it when the booking event reaches it.
+    func invalidate(host: UUID) async {
+        do {
+            _ = try await redis.incr(Self.generationKey(for: host))
+        } catch {
+            metrics.redisSkipped("cache_invalidation")
+            logger.warning("slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host)"])
+        }
+    }
+}

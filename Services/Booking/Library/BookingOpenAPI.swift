@@ -1,0 +1,1 @@
+enum BookingOpenAPI { static let document = "{}" }
