@@ -1,0 +1,254 @@
+import AMQP
+import Foundation
+import Logging
+import Metrics
+import Postgres
+import ServiceLifecycle
+
+/// Publishes unsent outbox rows with confirms (a ServiceLifecycle `Service`, added by producing services to their background services).
+///
+/// The loop claims up to ``Configuration/batchSize`` unsent rows in `position` order with
+/// `FOR UPDATE SKIP LOCKED` (so several relays, e.g. two replicas, never publish the same row
+/// at once), publishes each with a publisher confirm and marks the confirmed ones sent in the same
+/// transaction. A row is published again only after a crash or a lost connection between the
+/// confirm and the commit; consumers absorb those duplicates. It wakes on `LISTEN outbox` (the
+/// insert trigger notifies at commit) and also polls every ``Configuration/pollInterval``, so a
+/// missed notification only delays. Broker or database failures leave rows unsent and the
+/// loop retries with exponential backoff; it never spins while idle.
+package struct OutboxRelay: Service {
+    /// Timings and sizes; the defaults suit a service.
+    package struct Configuration: Sendable {
+        /// Rows claimed per transaction.
+        package var batchSize: Int
+        /// The longest the relay sleeps without looking at the table (a missed NOTIFY costs at most this).
+        package var pollInterval: Duration
+        /// The first wait after a failure; it doubles up to ``retryMaximumDelay``.
+        package var retryInitialDelay: Duration
+        /// The longest wait between two attempts after failures.
+        package var retryMaximumDelay: Duration
+        /// How often the backlog gauges are sampled.
+        package var metricsInterval: Duration
+        /// Sent rows older than this are deleted (checked every ``sweepInterval``).
+        package var retention: Duration
+        /// How often sent rows past ``retention`` are swept.
+        package var sweepInterval: Duration
+        /// The exchange events are published to.
+        package var exchange: String
+
+        /// A configuration; every value has a default fit for a service.
+        package init(
+            batchSize: Int = 100,
+            pollInterval: Duration = .seconds(2),
+            retryInitialDelay: Duration = .milliseconds(200),
+            retryMaximumDelay: Duration = .seconds(10),
+            metricsInterval: Duration = .seconds(5),
+            retention: Duration = .seconds(7 * 24 * 3600),
+            sweepInterval: Duration = .seconds(3600),
+            exchange: String = EventTopology.exchangeName
+        ) {
+            self.batchSize = batchSize
+            self.pollInterval = pollInterval
+            self.retryInitialDelay = retryInitialDelay
+            self.retryMaximumDelay = retryMaximumDelay
+            self.metricsInterval = metricsInterval
+            self.retention = retention
+            self.sweepInterval = sweepInterval
+            self.exchange = exchange
+        }
+    }
+
+    private let database: PostgresClient
+    private let amqp: AMQPConnection
+    private let logger: Logger
+    private let databaseURL: String?
+    private let configuration: Configuration
+    private let metrics = OutboxMetrics()
+
+    /// A relay over `database`'s outbox publishing through `amqp`.
+    ///
+    /// - Parameter databaseURL: the primary's URL, for the relay's own `LISTEN` connection; with
+    ///   `nil` the relay only polls.
+    package init(
+        database: PostgresClient,
+        amqp: AMQPConnection,
+        logger: Logger,
+        databaseURL: String? = nil,
+        configuration: Configuration = Configuration()
+    ) {
+        self.database = database
+        self.amqp = amqp
+        self.logger = logger
+        self.databaseURL = databaseURL
+        self.configuration = configuration
+    }
+
+    /// Relays until cancelled or a graceful shutdown (the batch in flight completes).
+    package func run() async throws {
+        let wakeUp = RelayWakeUp()
+        let listener = databaseURL.map {
+            PostgresListener(url: $0, channels: [Outbox.notificationChannel], applicationName: "outbox-relay", logger: logger)
+        }
+        defer { listener?.stop() }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                if let listener {
+                    group.addTask {
+                        // Each commit that wrote events, and each (re)connect of the listener, wakes the loop.
+                        for await _ in listener.events { wakeUp.ring() }
+                    }
+                }
+                group.addTask { await relay(wakeUp: wakeUp) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// The loop: publish while there is work, then sleep until notified or the poll interval.
+    private func relay(wakeUp: RelayWakeUp) async {
+        let clock = ContinuousClock()
+        var delay = configuration.retryInitialDelay
+        var failures = 0
+        var exchangeDeclared = false
+        var waitingForBroker = 0
+        var brokerDelay = configuration.retryInitialDelay
+        var nextMetrics = clock.now
+        var nextSweep = clock.now
+        while !Task.isCancelled {
+            guard amqp.isConnected else {
+                // Free to check, so look often (at most every second) and keep the rows untouched.
+                waitingForBroker += 1
+                if waitingForBroker % 60 == 0 {
+                    logger.warning("outbox relay waits for the broker", metadata: ["outbox.checks": "\(waitingForBroker)"])
+                }
+                try? await Task.sleep(for: brokerDelay)
+                brokerDelay = min(brokerDelay * 2, .seconds(1))
+                continue
+            }
+            waitingForBroker = 0
+            brokerDelay = configuration.retryInitialDelay
+            do {
+                if !exchangeDeclared {
+                    try await amqp.declare(EventTopology.exchange)
+                    exchangeDeclared = true
+                }
+                // A batch runs to its end even when the relay is cancelled: stopping between the
+                // confirms and the commit would only publish the batch again later.
+                let claimed = try await Task { try await publishBatch() }.value
+                if failures > 0 {
+                    logger.info("outbox relay recovered", metadata: ["outbox.failed_attempts": "\(failures)"])
+                }
+                failures = 0
+                delay = configuration.retryInitialDelay
+                if claimed == configuration.batchSize { continue }
+            } catch {
+                failures += 1
+                if let amqpError = error as? AMQPError, amqpError.code == .channelClosed {
+                    exchangeDeclared = false
+                }
+                // The first failure and every tenth at warning: an outage is loud enough.
+                let level: Logger.Level = failures == 1 || failures % 10 == 0 ? .warning : .debug
+                logger.log(level: level, "outbox relay cannot publish, retrying", metadata: [
+                    "outbox.attempt": "\(failures)", "error": "\(String(reflecting: error))",
+                ])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, configuration.retryMaximumDelay)
+                continue
+            }
+            if clock.now >= nextMetrics {
+                await sampleBacklog()
+                nextMetrics = clock.now + configuration.metricsInterval
+            }
+            if clock.now >= nextSweep {
+                await sweep()
+                nextSweep = clock.now + configuration.sweepInterval
+            }
+            await wakeUp.wait(upTo: configuration.pollInterval)
+        }
+    }
+
+    /// Claims, publishes and marks one batch; returns how many rows it claimed.
+    ///
+    /// A publish failure ends the batch: the rows confirmed before it are still marked sent
+    /// (the transaction commits), then the failure is thrown.
+    private func publishBatch() async throws -> Int {
+        let exchange = configuration.exchange
+        let (claimed, failure): (Int, (any Error)?) = try await database.withTransaction { session in
+            let rows = try await session.query("""
+                SELECT position, id, type, body, request_id, created_at FROM outbox
+                WHERE published_at IS NULL ORDER BY position
+                LIMIT \(configuration.batchSize) FOR UPDATE SKIP LOCKED
+                """)
+            var sent: [Int64] = []
+            sent.reserveCapacity(rows.count)
+            var failure: (any Error)?
+            // One at a time, in order: each publish waits for its confirm before the next goes out.
+            for row in rows {
+                let type = try row.decode("type", as: String.self)
+                let requestID = try row.decode("request_id", as: String?.self)
+                let createdAt = try row.decode("created_at", as: Date.self)
+                let properties = AMQPMessageProperties(
+                    messageID: try row.decode("id", as: UUID.self).postgresText,
+                    contentType: "application/json",
+                    type: type,
+                    persistent: true,
+                    timestamp: createdAt,
+                    headers: requestID.map { ["x-request-id": .string($0)] } ?? [:]
+                )
+                do {
+                    try await amqp.publish(
+                        exchange: exchange, routingKey: type,
+                        body: Array(try row.decode("body", as: String.self).utf8), properties: properties
+                    )
+                } catch {
+                    metrics.failures.increment()
+                    failure = error
+                    break
+                }
+                sent.append(try row.decode("position", as: Int64.self))
+                metrics.publishLag.recordInterval(since: createdAt)
+            }
+            if !sent.isEmpty {
+                let positions = "{" + sent.map(String.init).joined(separator: ",") + "}"
+                try await session.query("UPDATE outbox SET published_at = clock_timestamp() WHERE position = ANY(\(positions)::bigint[])")
+            }
+            return (rows.count, failure)
+        }
+        if let failure { throw failure }
+        return claimed
+    }
+
+    /// Sets the backlog gauges; a failure only skips the sample.
+    private func sampleBacklog() async {
+        do {
+            let rows = try await database.query("""
+                SELECT count(*)::bigint AS backlog,
+                       COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(created_at)), 0)::float8 AS age
+                FROM outbox WHERE published_at IS NULL
+                """)
+            guard let row = rows.first else { return }
+            metrics.backlog.record(try row.decode("backlog", as: Int64.self))
+            metrics.oldestAge.record(try row.decode("age", as: Double.self))
+        } catch {
+            logger.debug("outbox backlog sample failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Deletes a bounded number of sent rows older than the retention.
+    private func sweep() async {
+        let seconds = Double(configuration.retention.components.seconds)
+        do {
+            let deleted = try await database.query("""
+                DELETE FROM outbox WHERE position IN (
+                    SELECT position FROM outbox
+                    WHERE published_at < clock_timestamp() - make_interval(secs => \(seconds))
+                    LIMIT 10000)
+                """)
+            if deleted.affectedRows > 0 {
+                logger.debug("outbox swept", metadata: ["outbox.deleted": "\(deleted.affectedRows)"])
+            }
+        } catch {
+            logger.debug("outbox sweep failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}

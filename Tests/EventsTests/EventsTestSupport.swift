@@ -1,0 +1,147 @@
+import AMQP
+import Events
+import Foundation
+import Logging
+import Postgres
+import ServiceLifecycle
+import ServiceRuntime
+import Testing
+
+/// Connections, names and small tools shared by the events tests.
+enum EventsTestSupport {
+    /// The test database: `DATABASE_URL`, or the local stack's `rendezvous_test`.
+    static var databaseURL: String {
+        ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
+    }
+
+    /// The broker under test: `AMQP_URL`, or the local stack's RabbitMQ.
+    static func amqpConfiguration() throws -> AMQPConfiguration {
+        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/")
+    }
+
+    /// A logger that stays quiet unless `EVENTS_TEST_LOG` names a level.
+    static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["EVENTS_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }
+
+    /// A client on the test database with the bundled migrations applied (0003 creates the outbox).
+    static func database(maxConnections: Int = 8) async throws -> PostgresClient {
+        let client = PostgresClient(
+            configuration: PostgresConfiguration(url: databaseURL, maxConnections: maxConnections, applicationName: "events-tests"),
+            logger: logger("events.postgres")
+        )
+        do {
+            try await DatabaseMigrator.bundled().migrate(client, logger: logger("events.migrations"))
+        } catch {
+            // Migrations apply in order, each in its own transaction: a later file that fails on the
+            // shared test database (another target's concern) leaves 0003 applied, which is all we need.
+            let rows = try await client.query("SELECT to_regclass('outbox') IS NOT NULL AND to_regclass('processed_events') IS NOT NULL AS ready")
+            guard try rows[0].decode("ready", as: Bool.self) else { throw error }
+        }
+        return client
+    }
+
+    /// Eight fresh hex characters: names no other test (or earlier run) uses.
+    static func freshTag() -> String {
+        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8)).lowercased()
+    }
+
+    /// A table of the test's own that handlers write their effects to: one row per application.
+    static func createEffectsTable(_ client: PostgresClient, tag: String) async throws -> String {
+        let table = "events_effects_\(tag)"
+        try await client.query(PostgresQuery(unsafeSQL: """
+            CREATE TABLE \(table) (event_id uuid NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())
+            """))
+        return table
+    }
+
+    /// Counts `(all rows, distinct event ids)` in an effects table.
+    static func countEffects(_ client: PostgresClient, table: String) async throws -> (total: Int, distinct: Int) {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct_ids FROM \(table)"))
+        return (try rows[0].decode("total", as: Int.self), try rows[0].decode("distinct_ids", as: Int.self))
+    }
+
+    /// Drops what a test made: its effects table, its queues.
+    static func cleanUp(_ client: PostgresClient, table: String?, queues: [String], amqp: AMQPConnection) async {
+        if let table { _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table)")) }
+        for queue in queues { _ = try? await amqp.deleteQueue(queue) }
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
+    static func eventually(timeout: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    /// `/work/main/scripts/stack`, found from this file's real location (the test package may be a symlink farm).
+    static var stackScript: URL {
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/stack")
+    }
+
+    /// Runs `scripts/stack ARGUMENTS…` and waits for it; returns its exit status.
+    ///
+    /// Through a bash that first closes every descriptor above 2: Foundation's `Process` hands the
+    /// child a descriptor it watches to notice the exit, and a broker started by the script would
+    /// inherit it, making `waitUntilExit` wait for the broker to die.
+    @discardableResult
+    static func runStack(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let closeDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
+        process.arguments = ["-c", closeDescriptors, "stack", stackScript.path] + arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// The data of the tests' own events.
+struct TestChange: Codable, Sendable, Equatable {
+    var sequence: Int
+    var note: String
+
+    enum CodingKeys: String, CodingKey {
+        case sequence
+        case note
+    }
+}
+
+/// Records what a consumer reported before each ack, for tests to wait on.
+actor OutcomeLog {
+    private(set) var entries: [(id: UUID, outcome: EventConsumer.Outcome, attempt: Int, redelivered: Bool)] = []
+
+    func append(_ event: ReceivedEvent, _ outcome: EventConsumer.Outcome) {
+        entries.append((event.id, outcome, event.attempt, event.redelivered))
+    }
+
+    func count(_ outcome: EventConsumer.Outcome) -> Int {
+        entries.filter { $0.outcome == outcome }.count
+    }
+}
+
+/// Runs `services` in the background while `body` runs, then cancels them and waits for them to end.
+func withServices<Result: Sendable>(_ services: [any Service], _ body: () async throws -> Result) async throws -> Result {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in services {
+            group.addTask { try await service.run() }
+        }
+        do {
+            let result = try await body()
+            group.cancelAll()
+            try await group.waitForAll()
+            return result
+        } catch {
+            group.cancelAll()
+            try? await group.waitForAll()
+            throw error
+        }
+    }
+}
