@@ -253,7 +253,8 @@ package struct EventConsumer: Service {
         properties.headers["x-attempt"] = .int(Int64(attempt))
         properties.headers["x-failure"] = .string(reason)
         properties.headers["x-error"] = .string(String(String(describing: error).prefix(256)))
-        properties.headers["x-original-routing-key"] = .string(delivery.routingKey)
+        // After a lap through a retry queue the routing key is the work queue's name: keep the first one.
+        properties.headers["x-original-routing-key"] = delivery.headers["x-original-routing-key"] ?? .string(delivery.routingKey)
         // The broker's own `x-death` history would only grow with every lap; ours is `x-attempt`.
         properties.headers["x-death"] = nil
         do {

@@ -145,3 +145,24 @@ func withServices<Result: Sendable>(_ services: [any Service], _ body: () async 
         }
     }
 }
+
+extension EventsTestSupport {
+    /// ``runStack(_:)`` on a thread of its own: it blocks for seconds, and the cooperative pool has
+    /// only as many threads as cores, which the relay and consumers under test need meanwhile.
+    static func runStackOffPool(_ arguments: [String]) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runStack(arguments) })
+            }
+        }
+    }
+}
+
+/// A count several tasks add to.
+final class SharedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ amount: Int = 1) { lock.withLock { count += amount } }
+    var value: Int { lock.withLock { count } }
+}

@@ -1,0 +1,260 @@
+import AMQP
+import Events
+import Foundation
+import Postgres
+import Testing
+
+/// Stops RabbitMQ and kills a consumer process, so it runs only in the serial fault pass of `scripts/test`.
+@Suite("Fault: events across a broker outage, a poison message and a killed consumer", .serialized, .enabled(if: ProcessInfo.processInfo.environment["RENDEZVOUS_FAULT_TESTS"] == "1"))
+struct EventsFaultTests {
+    /// Short reconnect delays, so the test does not wait out the service defaults.
+    static func amqpConfiguration() throws -> AMQPConfiguration {
+        var configuration = try EventsTestSupport.amqpConfiguration()
+        configuration.reconnectMaximumDelay = .seconds(1)
+        return configuration
+    }
+
+    /// A consumer whose handler records each application of an event in `table`, unless `fails` says to throw.
+    static func consumer(
+        queue: String, type: String, table: String, database: PostgresClient, outcomes: OutcomeLog,
+        retryDelays: [Duration], fails: @escaping @Sendable (TestChange) -> Bool = { _ in false }
+    ) throws -> EventConsumer {
+        struct Poisoned: Error {}
+        return EventConsumer(
+            queue: queue, bindings: [type], database: database,
+            amqpConfiguration: try amqpConfiguration(), logger: EventsTestSupport.logger("fault.consumer"),
+            configuration: .init(prefetch: 16, retryDelays: retryDelays, beforeAck: { event, outcome in await outcomes.append(event, outcome) })
+        ) { event, session in
+            if fails(try event.decode(TestChange.self)) { throw Poisoned() }
+            try await session.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (event_id) VALUES ($1)", binds: [event.id.postgresText]))
+        }
+    }
+
+    @Test(
+        "1,000 changes committed while RabbitMQ is stopped and restarted reach the consumer exactly once",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: EventsTestSupport.stackScript.path), "needs scripts/stack"),
+        .timeLimit(.minutes(5))
+    )
+    func thousandChangesAcrossABrokerOutage() async throws {
+        let progress = EventsTestSupport.logger("fault.progress")
+        let database = try await EventsTestSupport.database(maxConnections: 12)
+        let tag = EventsTestSupport.freshTag()
+        let type = "test.\(tag).change"
+        let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
+        let changes = "events_changes_\(tag)"
+        try await database.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(changes) (sequence integer PRIMARY KEY, event_id uuid NOT NULL)"))
+        let outcomes = OutcomeLog()
+        let consumer = try Self.consumer(queue: "test.events.\(tag)", type: type, table: effects, database: database, outcomes: outcomes, retryDelays: [.milliseconds(500)])
+        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.relay.amqp"))
+        try await amqp.declare(consumer.topology.amqpTopology)
+        let relay = OutboxRelay(
+            database: database, amqp: amqp, logger: EventsTestSupport.logger("fault.relay"), databaseURL: EventsTestSupport.databaseURL,
+            configuration: .init(retryInitialDelay: .milliseconds(100), retryMaximumDelay: .seconds(1))
+        )
+        // Whatever happens, the broker is running again afterwards.
+        defer { _ = try? EventsTestSupport.runStack(["start", "rabbitmq"]) }
+
+        let total = 1_000
+        let producers = 4
+        let committed = SharedCount()
+        try await withServices([consumer, relay]) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for producer in 0..<producers {
+                    group.addTask {
+                        for index in stride(from: producer, to: total, by: producers) {
+                            // The change and its event, in one transaction.
+                            _ = try await database.withTransaction { session in
+                                let id = try await Outbox.enqueue(type: type, version: 1, data: TestChange(sequence: index, note: "change"), requestID: "fault-\(tag)", in: session)
+                                try await session.query(PostgresQuery(unsafeSQL: "INSERT INTO \(changes) (sequence, event_id) VALUES ($1, $2)", binds: [String(index), id.postgresText]))
+                            }
+                            committed.add()
+                            try await Task.sleep(for: .milliseconds(40))
+                        }
+                    }
+                }
+                group.addTask {
+                    _ = await EventsTestSupport.eventually(timeout: .seconds(60)) { committed.value >= 250 }
+                    progress.info("stopping RabbitMQ", metadata: ["committed": "\(committed.value)"])
+                    #expect(try await EventsTestSupport.runStackOffPool(["stop", "rabbitmq"]) == 0)
+                    progress.info("RabbitMQ stopped", metadata: ["committed": "\(committed.value)"])
+                    try await Task.sleep(for: .seconds(3))
+                    #expect(try await EventsTestSupport.runStackOffPool(["start", "rabbitmq"]) == 0)
+                    progress.info("RabbitMQ started", metadata: ["committed": "\(committed.value)"])
+                }
+                try await group.waitForAll()
+            }
+            progress.info("all changes committed")
+            let arrived = try await EventsTestSupport.eventually(timeout: .seconds(120)) {
+                try await EventsTestSupport.countEffects(database, table: effects).distinct >= total
+            }
+            #expect(arrived)
+            try await Task.sleep(for: .seconds(2))  // room for a late duplicate to show up
+        }
+
+        let counted = try await EventsTestSupport.countEffects(database, table: effects)
+        #expect(counted.total == total, "every event applied exactly once")
+        #expect(counted.distinct == total)
+        let matching = try await database.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*)::int AS n FROM \(changes) c JOIN \(effects) e ON e.event_id = c.event_id
+            """))
+        #expect(try matching[0].decode("n", as: Int.self) == total, "each effect belongs to a committed change")
+        let unsent = try await database.query("SELECT count(*)::int AS n FROM outbox WHERE type = \(type) AND published_at IS NULL")
+        #expect(try unsent[0].decode("n", as: Int.self) == 0)
+        let duplicates = await outcomes.count(.duplicate)
+        progress.info("outage test done", metadata: ["duplicates_absorbed": "\(duplicates)"])
+
+        try await database.query(PostgresQuery(unsafeSQL: "DROP TABLE \(changes)"))
+        await EventsTestSupport.cleanUp(database, table: effects, queues: consumer.topology.queueNames, amqp: amqp)
+        await amqp.close()
+        try await database.shutdown()
+    }
+
+    @Test("a handler that always throws on one event sends it through every retry to the DLQ, with its attempt count, while the others flow", .timeLimit(.minutes(2)))
+    func poisonMessageGoesToTheDeadLetterQueue() async throws {
+        let database = try await EventsTestSupport.database()
+        let tag = EventsTestSupport.freshTag()
+        let type = "test.\(tag).poison"
+        let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
+        let outcomes = OutcomeLog()
+        let poison = 13
+        let consumer = try Self.consumer(
+            queue: "test.events.\(tag)", type: type, table: effects, database: database, outcomes: outcomes,
+            retryDelays: [.milliseconds(100), .milliseconds(200), .milliseconds(300)], fails: { $0.sequence == poison }
+        )
+        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.poison.amqp"))
+        try await amqp.declare(consumer.topology.amqpTopology)
+        let relay = OutboxRelay(database: database, amqp: amqp, logger: EventsTestSupport.logger("fault.poison.relay"), databaseURL: EventsTestSupport.databaseURL)
+
+        let count = 40
+        var poisonID: UUID?
+        try await withServices([consumer, relay]) {
+            for index in 0..<count {
+                let id = try await database.withTransaction { session in
+                    try await Outbox.enqueue(type: type, version: 1, data: TestChange(sequence: index, note: "poison?"), requestID: nil, in: session)
+                }
+                if index == poison { poisonID = id }
+            }
+            #expect(await EventsTestSupport.eventually(timeout: .seconds(30)) { await outcomes.count(.deadLettered) == 1 })
+            #expect(try await EventsTestSupport.eventually(timeout: .seconds(30)) {
+                try await EventsTestSupport.countEffects(database, table: effects).total == count - 1
+            })
+        }
+        let poisoned = try #require(poisonID)
+        let entries = await outcomes.entries.filter { $0.id == poisoned }
+        #expect(entries.map(\.outcome) == [.retried, .retried, .retried, .deadLettered])
+        #expect(entries.map(\.attempt) == [1, 2, 3, 4])
+        #expect(await outcomes.count(.processed) == count - 1)
+        let processed = try await database.query("SELECT count(*)::int AS n FROM processed_events WHERE event_id = \(poisoned)")
+        #expect(try processed[0].decode("n", as: Int.self) == 0, "the failed attempts left no trace")
+
+        // The dead letter: the original body, its attempt count and why.
+        #expect(try await amqp.messageCount(queue: consumer.topology.deadLetterQueue) == 1)
+        for retryQueue in consumer.topology.queueNames.dropFirst().dropLast() {
+            #expect(try await amqp.messageCount(queue: retryQueue) == 0)
+        }
+        let deadLetters = AMQPConsumer(configuration: try Self.amqpConfiguration(), queue: consumer.topology.deadLetterQueue, logger: EventsTestSupport.logger("fault.dlq"))
+        var iterator = deadLetters.deliveries.makeAsyncIterator()
+        let dead = try #require(await iterator.next())
+        await deadLetters.settle(dead, .ack)
+        await deadLetters.stop()
+        #expect(dead.messageID == poisoned.postgresText)
+        #expect(dead.headers["x-attempt"]?.intValue == 4)
+        #expect(dead.headers["x-failure"]?.stringValue == "handler_failed")
+        #expect(dead.headers["x-original-routing-key"]?.stringValue == type)
+        let envelope = try EventCoding.decoder.decode(EventEnvelope<TestChange>.self, from: Data(dead.body))
+        #expect(envelope.id == poisoned && envelope.data.sequence == poison)
+
+        await EventsTestSupport.cleanUp(database, table: effects, queues: consumer.topology.queueNames, amqp: amqp)
+        await amqp.close()
+        try await database.shutdown()
+    }
+
+    @Test(
+        "a consumer process killed after its commit and before its ack: the event is redelivered and not applied again",
+        .timeLimit(.minutes(2))
+    )
+    func killedConsumerProcess() async throws {
+        let progress = EventsTestSupport.logger("fault.progress")
+        let database = try await EventsTestSupport.database()
+        let tag = EventsTestSupport.freshTag()
+        let type = "test.\(tag).kill"
+        let queue = "test.events.\(tag)"
+        let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
+        let topology = EventTopology(queue: queue, bindings: [type], retryDelays: [.milliseconds(200)])
+        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.kill.amqp"))
+        try await amqp.declare(topology.amqpTopology)
+        let envelope = EventEnvelope(id: UUID(), type: type, occurredAt: Date(), version: 1, data: TestChange(sequence: 1, note: "kill"))
+        try await amqp.publish(
+            exchange: EventTopology.exchangeName, routingKey: type, body: Array(try EventCoding.encoder.encode(envelope)),
+            properties: AMQPMessageProperties(messageID: envelope.id.postgresText, contentType: "application/json")
+        )
+
+        // A second process (this test binary running only EventsChildConsumer) handles the event,
+        // commits, writes the marker and then hangs before its ack, until killed.
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("events-child-\(tag)")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "EventsChildConsumer"]
+        child.environment = ProcessInfo.processInfo.environment.merging([
+            "EVENTS_CHILD_QUEUE": queue, "EVENTS_CHILD_TYPE": type, "EVENTS_CHILD_TABLE": effects, "EVENTS_CHILD_MARKER": marker.path,
+            "RENDEZVOUS_FAULT_TESTS": "0",
+        ]) { _, new in new }
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        let reachedWindow = await EventsTestSupport.eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: marker.path) }
+        try #require(reachedWindow, "the child consumer committed and stopped before its ack")
+        #expect(try await EventsTestSupport.countEffects(database, table: effects).total == 1)
+        #expect(try await amqp.messageCount(queue: queue) == 0, "the delivery is held, unacked, by the child")
+        progress.info("killing the child consumer mid-handler", metadata: ["pid": "\(child.processIdentifier)"])
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        try? FileManager.default.removeItem(at: marker)
+
+        // Another instance of the same consumer gets the redelivery and absorbs it.
+        let outcomes = OutcomeLog()
+        let survivor = try Self.consumer(queue: queue, type: type, table: effects, database: database, outcomes: outcomes, retryDelays: [.milliseconds(200)])
+        try await withServices([survivor]) {
+            #expect(await EventsTestSupport.eventually(timeout: .seconds(30)) { await outcomes.entries.count >= 1 })
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let entries = await outcomes.entries
+        #expect(entries.count == 1)
+        #expect(entries.first?.id == envelope.id)
+        #expect(entries.first?.outcome == .duplicate)
+        #expect(entries.first?.redelivered == true)
+        #expect(try await EventsTestSupport.countEffects(database, table: effects).total == 1, "no second effect")
+        #expect(try await amqp.messageCount(queue: queue) == 0)
+
+        await EventsTestSupport.cleanUp(database, table: effects, queues: topology.queueNames, amqp: amqp)
+        await amqp.close()
+        try await database.shutdown()
+    }
+}
+
+/// The consumer process of ``EventsFaultTests/killedConsumerProcess()``: runs only when that test
+/// starts this binary with `EVENTS_CHILD_QUEUE` set, and never returns by itself.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["EVENTS_CHILD_QUEUE"] != nil))
+struct EventsChildConsumer {
+    @Test func consumeUntilKilled() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let queue = try #require(environment["EVENTS_CHILD_QUEUE"])
+        let type = try #require(environment["EVENTS_CHILD_TYPE"])
+        let table = try #require(environment["EVENTS_CHILD_TABLE"])
+        let marker = try #require(environment["EVENTS_CHILD_MARKER"])
+        let database = try await EventsTestSupport.database()
+        let consumer = EventConsumer(
+            queue: queue, bindings: [type], database: database,
+            amqpConfiguration: try EventsFaultTests.amqpConfiguration(), logger: EventsTestSupport.logger("child.consumer"),
+            configuration: .init(retryDelays: [.milliseconds(200)], beforeAck: { event, outcome in
+                // Committed, not acked: tell the parent, then hang here until it kills this process.
+                _ = FileManager.default.createFile(atPath: marker, contents: Data("\(event.id) \(outcome)".utf8))
+                try? await Task.sleep(for: .seconds(600))
+            })
+        ) { event, session in
+            try await session.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (event_id) VALUES ($1)", binds: [event.id.postgresText]))
+        }
+        try await consumer.run()
+    }
+}
