@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import Metrics
+import Redis
+import SchedulingCore
+
+/// The Redis cache of computed slots.
+///
+/// Entries are `availability:slots:{host}:{generation}:{meeting_type}:{date}:{zone}` with a
+/// 5-minute TTL; `availability:generation:{host}` is part of every key, so one `INCR` of it
+/// orphans all of a host's entries at once (no `KEYS`/`SCAN`). The booking service INCRs it after
+/// each booking commit too. Every Redis failure is counted, logged and answered as "no cache":
+/// availability never fails because of the cache.
+struct SlotCache: Sendable {
+    let redis: RedisClient
+    /// Seconds an entry lives.
+    let timeToLive: Int
+    private let failures: Counter
+
+    /// Writes several entries with their TTL in one round trip.
+    private static let storeMany = RedisScript("""
+        local ttl = ARGV[1]
+        for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ttl) end
+        return #KEYS
+        """)
+
+    init(redis: RedisClient, timeToLive: Int = 300) {
+        self.redis = redis
+        self.timeToLive = timeToLive
+        failures = Counter(label: "calendly_availability_cache_errors_total")
+    }
+
+    /// The key of `host`'s generation counter.
+    static func generationKey(host: UUID) -> String {
+        "availability:generation:" + host.uuidString.lowercased()
+    }
+
+    /// The key of one date's entry; `zone` is the invitee zone's name (or a token for "the host's").
+    static func entryKey(host: UUID, generation: Int, meetingType: UUID, date: LocalDate, zone: String) -> String {
+        "availability:slots:" + host.uuidString.lowercased() + ":" + String(generation) + ":"
+            + meetingType.uuidString.lowercased() + ":" + date.description + ":" + zone
+    }
+
+    /// `host`'s current generation (0 before the first change), or `nil` when Redis does not answer.
+    func generation(host: UUID, logger: Logger) async -> Int? {
+        do {
+            guard let text = try await redis.getString(Self.generationKey(host: host)) else { return 0 }
+            return Int(text) ?? 0
+        } catch {
+            failed("read generation", error, logger: logger)
+            return nil
+        }
+    }
+
+    /// The entries at `keys`, `nil` where absent or unreadable; `nil` overall when Redis does not answer.
+    func entries(_ keys: [String], logger: Logger) async -> [CachedDaySlots?]? {
+        do {
+            let values = keys.count == 1 ? [try await redis.get(keys[0])] : try await redis.mget(keys)
+            return values.map { $0.flatMap(CachedDaySlots.init(encoded:)) }
+        } catch {
+            failed("read entries", error, logger: logger)
+            return nil
+        }
+    }
+
+    /// Stores `entries` with the TTL; a failure only costs a later recomputation.
+    func store(_ entries: [(key: String, value: CachedDaySlots)], logger: Logger) async {
+        guard !entries.isEmpty else { return }
+        do {
+            if entries.count == 1 {
+                try await redis.set(entries[0].key, entries[0].value.encoded, expiration: .seconds(timeToLive))
+            } else {
+                try await redis.evalsha(
+                    Self.storeMany, keys: entries.map(\.key), arguments: [String(timeToLive)] + entries.map(\.value.encoded)
+                )
+            }
+        } catch {
+            failed("store entries", error, logger: logger)
+        }
+    }
+
+    /// Orphans every cached entry of `host` (one `INCR`).
+    func invalidate(host: UUID, logger: Logger) async {
+        do {
+            try await redis.incr(Self.generationKey(host: host))
+        } catch {
+            // Entries then live out their TTL: at most five minutes of stale answers while Redis is
+            // down, and the booking service re-checks every slot in its transaction anyway.
+            failed("bump generation", error, logger: logger)
+        }
+    }
+
+    private func failed(_ operation: String, _ error: any Error, logger: Logger) {
+        failures.increment()
+        logger.warning("availability cache unavailable", metadata: [
+            "cache.operation": .string(operation), "error": .string(String(describing: error)),
+        ])
+    }
+}

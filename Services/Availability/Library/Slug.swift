@@ -1,0 +1,29 @@
+/// URL slugs of users and meeting types: `[a-z0-9-]`, 1 to 64 characters.
+enum Slug {
+    static let maximumLength = 64
+
+    /// Whether `text` is a valid slug.
+    static func isValid(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= maximumLength
+            && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+    }
+
+    /// A slug made from a person's name (`"Ada Lovelace"` → `ada-lovelace`); `user` when nothing is left.
+    static func derived(from name: String) -> String {
+        var out = ""
+        var pendingDash = false
+        for scalar in name.lowercased().unicodeScalars {
+            let value = scalar.value
+            let isAllowed = (value >= 0x61 && value <= 0x7a) || (value >= 0x30 && value <= 0x39)
+            if isAllowed {
+                if pendingDash && !out.isEmpty { out.append("-") }
+                out.unicodeScalars.append(scalar)
+                pendingDash = false
+            } else {
+                pendingDash = true
+            }
+            if out.utf8.count >= 40 { break }
+        }
+        return out.isEmpty ? "user" : out
+    }
+}
