@@ -165,6 +165,24 @@ struct Client: Sendable {
         #expect(reply.status == .ok, "\(reply.body)")
     }
 
+    /// Waits until every `availability.changed` event of `host` has been consumed: the consumer bumps
+    /// the generation once more for each, which would turn the next expected cache hit into a miss.
+    func settle(_ host: Host) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let pending = try await TestService.withDatabase { db in
+                try await db.query("""
+                    SELECT count(*) AS pending FROM outbox o
+                    WHERE o.type = 'availability.changed' AND o.body ILIKE \("%" + host.id + "%")
+                      AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.consumer = 'availability.events' AND p.event_id = o.id)
+                    """)[0].decode("pending", as: Int.self)
+            }
+            if pending == 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("availability.changed events of \(host.id) were not consumed within 20 s")
+    }
+
     /// Monday to Friday, 09:00–17:00.
     func setWorkingHours(_ host: Host) async throws {
         try await setRules(host, (1...5).map { ($0, "09:00", "17:00") })

@@ -54,6 +54,7 @@ struct SlotsTests {
         try await client.setWorkingHours(host)
         let extra = fields.isEmpty ? "" : ", " + fields
         let type = try await client.createMeetingType(host, fields: #""slot_interval_minutes": 30\#(extra)"#)
+        try await client.settle(host)
         return (host, type)
     }
 

@@ -137,7 +137,7 @@ struct AccountController: Sendable {
             // The weekly rules stay wall-clock times: only their mapping to instants moves with the zone.
             let zoneChanged = newZone != current.timeZone
             if zoneChanged {
-                try await invalidation.record(host: host, reason: "time_zone_changed", requestID: context.requestID, in: session)
+                try await invalidation.record(host: host, reason: .profile, requestID: context.requestID, in: session)
             }
             return (updated, zoneChanged)
         }

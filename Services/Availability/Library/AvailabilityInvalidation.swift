@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Logging
 import Postgres
@@ -8,8 +9,8 @@ struct AvailabilityInvalidation: Sendable {
     let cache: SlotCache
 
     /// Records, inside the change's transaction, that `host`'s availability changed.
-    func record(host: UUID, reason: String, requestID: String, in session: PostgresSession) async throws {
-        // The events module (outbox) is wired in here once it lands; see the service's report.
+    func record(host: UUID, reason: AvailabilityChanged.Reason, requestID: String, in session: PostgresSession) async throws {
+        try await Outbox.enqueue(AvailabilityChanged(hostUserID: host, reason: reason), requestID: requestID, in: session)
     }
 
     /// After the commit: drops `host`'s cached slots.

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import ScheduleStore
 import ServiceRuntime
@@ -38,6 +39,21 @@ package enum AvailabilityService {
                     database: database, schedules: ScheduleRepository(), cache: cache, hosts: MeetingTypeHosts(), now: now
                 )
                 SlotsController(lookup: lookup).register(on: router)
+            },
+            backgroundServices: { dependencies in
+                let handler = CacheInvalidationHandler(cache: SlotCache(redis: dependencies.redis), logger: dependencies.logger)
+                return [
+                    // Publishes the `availability.changed` events this service writes into the outbox.
+                    OutboxRelay(
+                        database: dependencies.database.primary, amqp: dependencies.amqp, logger: dependencies.logger,
+                        databaseURL: dependencies.configuration.databaseURL
+                    ),
+                    EventConsumer(
+                        queue: CacheInvalidationHandler.queue, bindings: CacheInvalidationHandler.bindings,
+                        database: dependencies.database.primary, amqpConfiguration: dependencies.configuration.amqp,
+                        logger: dependencies.logger, handler: handler.handle
+                    ),
+                ]
             }
         )
     }

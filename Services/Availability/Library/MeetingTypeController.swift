@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Hummingbird
 import Postgres
@@ -41,7 +42,7 @@ struct MeetingTypeController: Sendable {
         var errors = FieldErrors()
         fields.validate(into: &errors)
         try errors.throwIfAny()
-        let created = try await writing(host: host, reason: "meeting_type_created", context: context) { session in
+        let created = try await writing(host: host, reason: .meetingType, context: context) { session in
             try await meetingTypes.insert(id: UUID(), host: host, fields, in: session)
         }
         return EditedResponse(status: .created, response: created)
@@ -87,7 +88,7 @@ struct MeetingTypeController: Sendable {
         let host = try context.requireHost()
         guard let id = context.parameters.get("id", as: UUID.self) else { throw Problem.notFound() }
         let change = try await request.decodeContract(UpdateMeetingTypeRequest.self, context: context)
-        return try await writing(host: host, reason: "meeting_type_updated", context: context) { session in
+        return try await writing(host: host, reason: .meetingType, context: context) { session in
             guard let current = try await meetingTypes.find(id: id, host: host, lock: true, in: session) else {
                 throw Problem.notFound()
             }
@@ -105,7 +106,7 @@ struct MeetingTypeController: Sendable {
     func delete(_ context: ServiceRequestContext) async throws -> Response {
         let host = try context.requireHost()
         guard let id = context.parameters.get("id", as: UUID.self) else { throw Problem.notFound() }
-        try await writing(host: host, reason: "meeting_type_deleted", context: context) { session in
+        try await writing(host: host, reason: .meetingType, context: context) { session in
             guard try await meetingTypes.softDelete(id: id, host: host, in: session) else { throw Problem.notFound() }
         }
         return Response(status: .noContent)
@@ -125,7 +126,7 @@ struct MeetingTypeController: Sendable {
 
     /// Runs `body` in a transaction that also records the availability change, then drops the host's cached slots.
     private func writing<T: Sendable>(
-        host: UUID, reason: String, context: ServiceRequestContext,
+        host: UUID, reason: AvailabilityChanged.Reason, context: ServiceRequestContext,
         _ body: @Sendable (PostgresSession) async throws -> T
     ) async throws -> T {
         let result: T

@@ -104,7 +104,7 @@ struct ScheduleController: Sendable {
         let saved = try await database.primary.withTransaction { session in
             guard let user = try await users.lock(id: host, in: session) else { throw Problem.unauthorized() }
             try await schedule.replaceRules(host: host, with: rules, in: session)
-            try await invalidation.record(host: host, reason: "rules_changed", requestID: context.requestID, in: session)
+            try await invalidation.record(host: host, reason: .rules, requestID: context.requestID, in: session)
             return WeeklySchedule(timeZone: user.timeZone, rules: try await schedule.rules(host: host, in: session))
         }
         await invalidation.invalidate(host: host, logger: context.logger)
@@ -161,7 +161,7 @@ struct ScheduleController: Sendable {
         try await database.primary.withTransaction { session in
             guard try await users.lock(id: host, in: session) != nil else { throw Problem.unauthorized() }
             try await schedule.setOverride(host: host, override, in: session)
-            try await invalidation.record(host: host, reason: "override_changed", requestID: context.requestID, in: session)
+            try await invalidation.record(host: host, reason: .overrides, requestID: context.requestID, in: session)
         }
         await invalidation.invalidate(host: host, logger: context.logger)
         return OverrideResource(date: override.date, intervals: override.intervals)
@@ -176,7 +176,7 @@ struct ScheduleController: Sendable {
         try await database.primary.withTransaction { session in
             guard try await users.lock(id: host, in: session) != nil else { throw Problem.unauthorized() }
             guard try await schedule.deleteOverride(host: host, date: date, in: session) else { throw Problem.notFound() }
-            try await invalidation.record(host: host, reason: "override_changed", requestID: context.requestID, in: session)
+            try await invalidation.record(host: host, reason: .overrides, requestID: context.requestID, in: session)
         }
         await invalidation.invalidate(host: host, logger: context.logger)
         return Response(status: .noContent)

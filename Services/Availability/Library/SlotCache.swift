@@ -79,10 +79,15 @@ struct SlotCache: Sendable {
         }
     }
 
-    /// Orphans every cached entry of `host` (one `INCR`).
+    /// Orphans every cached entry of `host` (one `INCR`); throws when Redis does not answer.
+    func bumpGeneration(host: UUID) async throws {
+        try await redis.incr(Self.generationKey(host: host))
+    }
+
+    /// Orphans every cached entry of `host`; a failure is counted and logged, not thrown.
     func invalidate(host: UUID, logger: Logger) async {
         do {
-            try await redis.incr(Self.generationKey(host: host))
+            try await bumpGeneration(host: host)
         } catch {
             // Entries then live out their TTL: at most five minutes of stale answers while Redis is
             // down, and the booking service re-checks every slot in its transaction anyway.
