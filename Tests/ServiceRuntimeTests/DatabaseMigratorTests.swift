@@ -72,7 +72,7 @@ struct DatabaseMigratorTests {
                 INSERT INTO bookings (id, host_user_id, meeting_type_id, start_time, end_time, status,
                                       invitee_name, invitee_email, invitee_timezone, cancel_token_hash)
                 VALUES (\(UUID()), \(host), \(meetingType), \(start)::timestamptz, \(end)::timestamptz, \(status),
-                        'Ivy', 'ivy@example.com', 'UTC', '\\x00')
+                        'Ivy', 'ivy@example.com', 'UTC', \(PostgresBytes(Array(UUID().uuidString.utf8)))::bytea)
                 """)
         }
         try await book("2030-01-01T10:00:00Z", "2030-01-01T10:30:00Z")

@@ -18,4 +18,3 @@ CREATE INDEX booking_idempotency_keys_expires ON booking_idempotency_keys (expir
 
 -- Listing a host's bookings by start, with a keyset cursor.
 CREATE INDEX bookings_host_start_id ON bookings (host_user_id, start_time, id);
-CREATE UNIQUE INDEX bookings_cancel_token_hash_key ON bookings (cancel_token_hash);
