@@ -25,6 +25,7 @@ package enum OpenAPIDocument {
           },
           "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Problem": {"description": "an error (problem JSON with a stable code)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}},
             "schemas": {
               "Problem": {
                 "type": "object",
