@@ -173,7 +173,7 @@ package struct OutboxRelay: Service {
     /// (the transaction commits), then the failure is thrown.
     private func publishBatch() async throws -> Int {
         let exchange = configuration.exchange
-        let (claimed, failure): (Int, (any Error)?) = try await database.withTransaction { session in
+        let (claimed, published, failure): (Int, Int, (any Error)?) = try await database.withTransaction { session in
             let rows = try await session.query("""
                 SELECT position, id, type, body, request_id, created_at FROM outbox
                 WHERE published_at IS NULL ORDER BY position
@@ -212,8 +212,9 @@ package struct OutboxRelay: Service {
                 let positions = "{" + sent.map(String.init).joined(separator: ",") + "}"
                 try await session.query("UPDATE outbox SET published_at = clock_timestamp() WHERE position = ANY(\(positions)::bigint[])")
             }
-            return (rows.count, failure)
+            return (rows.count, sent.count, failure)
         }
+        metrics.published.increment(by: published)
         if let failure { throw failure }
         return claimed
     }
