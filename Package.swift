@@ -122,7 +122,7 @@ let package = Package(
         tests("AMQPTests", ["AMQP"]),
         tests("CurlTests", ["Curl", .product(name: "Hummingbird", package: "hummingbird")]),
         tests("CryptographyTests", ["Cryptography"]),
-        tests("EventsTests", ["Events"]),
+        tests("EventsTests", ["Events", "ServiceRuntime"]),
         tests("AvailabilityServiceTests", [
             "AvailabilityService",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import ServiceRuntime
 
@@ -11,6 +12,16 @@ package enum BookingService {
             openAPIDocument: BookingOpenAPI.document,
             routes: { router, deps in
                 try BookingController(workflow: makeWorkflow(deps)).register(on: router)
+            },
+            backgroundServices: { deps in
+                [
+                    // Publishes booking events written in each booking's transaction.
+                    OutboxRelay(
+                        database: deps.database.primary, amqp: deps.amqp, logger: deps.logger,
+                        databaseURL: deps.configuration.databaseURL
+                    ),
+                    IdempotencyJanitor(database: deps.database.primary, logger: deps.logger),
+                ]
             }
         )
     }
@@ -18,14 +29,15 @@ package enum BookingService {
     /// The workflow over the service's clients; `now` is injectable for tests.
     static func makeWorkflow(_ deps: ServiceDependencies, now: @escaping @Sendable () -> Date = { Date() }) throws -> BookingWorkflow {
         let metrics = BookingMetrics()
+        let key = try deps.configuration.requireTokenEncryptionKey()
         return BookingWorkflow(
             database: deps.database,
             lock: HostLock(redis: deps.redis, metrics: metrics, logger: deps.logger),
             idempotency: IdempotencyStore(
-                redis: deps.redis, encryptionKey: try deps.configuration.requireTokenEncryptionKey(),
+                redis: deps.redis, encryptionKey: key,
                 metrics: metrics, logger: deps.logger
             ),
-            events: BookingEvents(),
+            events: BookingEvents(encryptionKey: key),
             cache: AvailabilityCache(redis: deps.redis, metrics: metrics, logger: deps.logger),
             metrics: metrics,
             logger: deps.logger,
