@@ -22,12 +22,13 @@ func shared(_ name: String, _ dependencies: [Target.Dependency] = [], resources:
 }
 
 /// A service: its library (controllers, repositories, consumers) and a tiny executable.
-func service(_ name: String, executable: String, _ dependencies: [Target.Dependency]) -> [Target] {
+func service(_ name: String, executable: String, _ dependencies: [Target.Dependency], resources: [Resource]? = nil) -> [Target] {
     [
         .target(
             name: "\(name)Service",
             dependencies: ["ServiceRuntime"] + dependencies,
             path: "Services/\(name)/Library",
+            resources: resources,
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -68,6 +69,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The pure domain: no I/O, no clock reads.
@@ -108,7 +110,10 @@ let package = Package(
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
     ])
     + service("Integration", executable: "integration", ["Events"])
-    + service("Notifier", executable: "notifier", ["Events"])
+    + service("Notifier", executable: "notifier", [
+        "Events", "Curl", "Cryptography",
+        .product(name: "Mustache", package: "swift-mustache"),
+    ], resources: [.copy("Templates")])
     + [
         .executableTarget(
             name: "EngineBenchmark",
@@ -129,6 +134,10 @@ let package = Package(
         ]),
         tests("BookingServiceTests", [
             "BookingService",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        tests("NotifierServiceTests", [
+            "NotifierService",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("ServiceRuntimeTests", [
