@@ -169,44 +169,41 @@ package struct OutboxRelay: Service {
 
     /// Claims, publishes and marks one batch; returns how many rows it claimed.
     ///
-    /// A publish failure ends the batch: the rows confirmed before it are still marked sent
-    /// (the transaction commits), then the failure is thrown.
+    /// The batch's publishes are pipelined: all go out in `position` order (each is started as an
+    /// immediate task, which hands its message to the connection's thread before the next one
+    /// starts), then their confirms are awaited together. The confirmed rows are marked sent even
+    /// when others failed (the transaction commits); then the first failure is thrown.
     private func publishBatch() async throws -> Int {
-        let exchange = configuration.exchange
         let (claimed, published, failure): (Int, Int, (any Error)?) = try await database.withTransaction { session in
             let rows = try await session.query("""
                 SELECT position, id, type, body, request_id, created_at FROM outbox
                 WHERE published_at IS NULL ORDER BY position
                 LIMIT \(configuration.batchSize) FOR UPDATE SKIP LOCKED
                 """)
+            let messages = try rows.map(OutboxMessage.init(row:))
             var sent: [Int64] = []
-            sent.reserveCapacity(rows.count)
+            sent.reserveCapacity(messages.count)
             var failure: (any Error)?
-            // One at a time, in order: each publish waits for its confirm before the next goes out.
-            for row in rows {
-                let type = try row.decode("type", as: String.self)
-                let requestID = try row.decode("request_id", as: String?.self)
-                let createdAt = try row.decode("created_at", as: Date.self)
-                let properties = AMQPMessageProperties(
-                    messageID: try row.decode("id", as: UUID.self).postgresText,
-                    contentType: "application/json",
-                    type: type,
-                    persistent: true,
-                    timestamp: createdAt,
-                    headers: requestID.map { ["x-request-id": .string($0)] } ?? [:]
-                )
-                do {
-                    try await amqp.publish(
-                        exchange: exchange, routingKey: type,
-                        body: Array(try row.decode("body", as: String.self).utf8), properties: properties
-                    )
-                } catch {
-                    metrics.failures.increment()
-                    failure = error
-                    break
+            await withTaskGroup(of: (OutboxMessage, (any Error)?).self) { group in
+                for message in messages {
+                    group.addImmediateTask {
+                        do {
+                            try await publish(message)
+                            return (message, nil)
+                        } catch {
+                            return (message, error)
+                        }
+                    }
                 }
-                sent.append(try row.decode("position", as: Int64.self))
-                metrics.publishLag.recordInterval(since: createdAt)
+                for await (message, error) in group {
+                    if let error {
+                        metrics.failures.increment()
+                        failure = failure ?? error
+                    } else {
+                        sent.append(message.position)
+                        metrics.publishLag.recordInterval(since: message.createdAt)
+                    }
+                }
             }
             if !sent.isEmpty {
                 let positions = "{" + sent.map(String.init).joined(separator: ",") + "}"
@@ -217,6 +214,21 @@ package struct OutboxRelay: Service {
         metrics.published.increment(by: published)
         if let failure { throw failure }
         return claimed
+    }
+
+    /// Publishes one row's envelope and waits for the broker's confirm.
+    private func publish(_ message: OutboxMessage) async throws {
+        try await amqp.publish(
+            exchange: configuration.exchange, routingKey: message.type, body: message.body,
+            properties: AMQPMessageProperties(
+                messageID: message.id.postgresText,
+                contentType: "application/json",
+                type: message.type,
+                persistent: true,
+                timestamp: message.createdAt,
+                headers: message.requestID.map { ["x-request-id": .string($0)] } ?? [:]
+            )
+        )
     }
 
     /// Sets the backlog gauges; a failure only skips the sample.

@@ -13,16 +13,35 @@ struct EventsBenchmark {
         private let lock = NSLock()
         private var committed: [UUID: ContinuousClock.Instant] = [:]
         private var consumed: [UUID: ContinuousClock.Instant] = [:]
+        private var sequences: [Int] = []
 
         func commit(_ id: UUID, at instant: ContinuousClock.Instant) { lock.withLock { committed[id] = instant } }
-        func consume(_ id: UUID, at instant: ContinuousClock.Instant) { lock.withLock { consumed[id] = instant } }
+        func consume(_ id: UUID, sequence: Int, at instant: ContinuousClock.Instant) {
+            lock.withLock {
+                consumed[id] = instant
+                sequences.append(sequence)
+            }
+        }
+
+        /// Deliveries that came after a later event of the same producer (producer = sequence mod `producers`).
+        func outOfOrder(producers: Int) -> Int {
+            lock.withLock {
+                var highest = [Int](repeating: -1, count: producers)
+                var count = 0
+                for sequence in sequences {
+                    if sequence < highest[sequence % producers] { count += 1 }
+                    highest[sequence % producers] = max(highest[sequence % producers], sequence)
+                }
+                return count
+            }
+        }
         var consumedCount: Int { lock.withLock { consumed.count } }
 
         /// Sorted latencies, the first commit and the last consumption.
-        func summary() -> (latencies: [Duration], first: ContinuousClock.Instant, last: ContinuousClock.Instant) {
+        func summary() -> (latencies: [Duration], first: ContinuousClock.Instant, lastCommit: ContinuousClock.Instant, last: ContinuousClock.Instant) {
             lock.withLock {
                 let latencies = consumed.compactMap { id, end in committed[id].map { end - $0 } }.sorted()
-                return (latencies, committed.values.min()!, consumed.values.max()!)
+                return (latencies, committed.values.min()!, committed.values.max()!, consumed.values.max()!)
             }
         }
     }
@@ -47,7 +66,10 @@ struct EventsBenchmark {
         let consumer = EventConsumer(
             queue: "test.events.\(tag)", bindings: [type], database: database, amqpConfiguration: configuration,
             logger: EventsTestSupport.logger("bench.consumer"),
-            configuration: .init(prefetch: 64, concurrency: concurrency, beforeAck: { event, _ in stopwatch.consume(event.id, at: .now) })
+            configuration: .init(prefetch: 64, concurrency: concurrency, beforeAck: { event, _ in
+                let now = ContinuousClock.now
+                stopwatch.consume(event.id, sequence: (try? event.decode(TestChange.self).sequence) ?? 0, at: now)
+            })
         ) { event, session in
             try await session.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (event_id) VALUES ($1)", binds: [event.id.postgresText]))
         }
@@ -73,13 +95,21 @@ struct EventsBenchmark {
             let done = await EventsTestSupport.eventually(timeout: .seconds(300)) { stopwatch.consumedCount >= total }
             #expect(done)
         }
-        let (latencies, first, last) = stopwatch.summary()
+        // The relay's share: from the first row written to the last one confirmed.
+        let relayed = try await database.query("""
+            SELECT EXTRACT(EPOCH FROM max(published_at) - min(created_at))::float8 AS seconds FROM outbox WHERE type = \(type)
+            """)
+        let relaySeconds = try relayed[0].decode("seconds", as: Double.self)
+        let (latencies, first, lastCommit, last) = stopwatch.summary()
         let rate = Double(total) / Self.seconds(last - first)
         let p50 = latencies[latencies.count / 2]
         let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
         print("EVENTS BENCHMARK [\(label), \(total) events, \(producers) producers, consumer concurrency \(concurrency)]: "
               + "\(Int(rate)) events/s commit→consumed; latency commit→consumer commit p50 \(Self.milliseconds(p50)), "
-              + "p99 \(Self.milliseconds(p99)), max \(Self.milliseconds(latencies.last!))")
+              + "p99 \(Self.milliseconds(p99)), max \(Self.milliseconds(latencies.last!)); "
+              + "relay alone \(Int(Double(total) / relaySeconds)) events/s (first row written → last row confirmed); "
+              + "producers committed \(Int(Double(total) / Self.seconds(lastCommit - first))) events/s; "
+              + "\(stopwatch.outOfOrder(producers: producers)) deliveries behind a later event of their producer")
         #expect(try await EventsTestSupport.countEffects(database, table: table).total == total)
         await EventsTestSupport.cleanUp(database, table: table, queues: consumer.topology.queueNames, amqp: amqp)
         await amqp.close()
