@@ -1,3 +1,5 @@
+import Foundation
+
 /// URL slugs of users and meeting types: `[a-z0-9-]`, 1 to 64 characters.
 enum Slug {
     static let maximumLength = 64
@@ -12,7 +14,7 @@ enum Slug {
     static func derived(from name: String) -> String {
         var out = ""
         var pendingDash = false
-        for scalar in name.lowercased().unicodeScalars {
+        for scalar in name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().unicodeScalars {
             let value = scalar.value
             let isAllowed = (value >= 0x61 && value <= 0x7a) || (value >= 0x30 && value <= 0x39)
             if isAllowed {
