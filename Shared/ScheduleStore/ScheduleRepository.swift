@@ -15,13 +15,77 @@ package struct ScheduleRepository: Sendable {
     /// A meeting type that exists (active or not) with its host, or `nil`.
     package func meetingType(id: UUID, in session: PostgresSession) async throws -> (MeetingType, SchedulingHost)? {
         let rows = try await session.query("""
-            SELECT mt.id, mt.user_id, mt.duration_minutes, mt.buffer_before_minutes, mt.buffer_after_minutes,
-                   mt.slot_interval_minutes, mt.max_bookings_per_day, mt.min_notice_minutes, mt.max_days_in_future,
-                   mt.is_active, u.time_zone
+            SELECT \(unescaped: Self.meetingTypeColumns)
+            FROM meeting_types mt JOIN users u ON u.id = mt.user_id
+            WHERE mt.id = \(id) AND mt.deleted_at IS NULL
+            """)
+        return try rows.first.map(Self.meetingTypeAndHost)
+    }
+
+    /// The engine's inputs for meeting type `id` around `span`, or `nil` when the type does not exist.
+    ///
+    /// One statement (one round trip, one snapshot): the meeting type and its host, with the rules,
+    /// overrides, confirmed bookings and external busy time near the span aggregated as JSON.
+    package func inputs(meetingTypeID id: UUID, around span: Range<Date>, in session: PostgresSession) async throws -> SchedulingInputs? {
+        let margin = TimeInterval(Self.marginDays * 86_400)
+        let from = span.lowerBound.addingTimeInterval(-margin)
+        let to = span.upperBound.addingTimeInterval(margin)
+        // Override dates are compared as `date` values: a day either side covers every zone offset.
+        let rows = try await session.query("""
+            SELECT \(unescaped: Self.meetingTypeColumns),
+                (SELECT coalesce(json_agg(json_build_object('day', r.day_of_week, 'start', r.start_time, 'end', r.end_time)), '[]')
+                 FROM availability_rules r WHERE r.user_id = mt.user_id) AS rules,
+                (SELECT coalesce(json_agg(json_build_object('date', o.date, 'intervals', o.intervals)), '[]')
+                 FROM date_overrides o
+                 WHERE o.user_id = mt.user_id
+                   AND o.date BETWEEN (\(from)::timestamptz AT TIME ZONE 'UTC')::date - 1 AND (\(to)::timestamptz AT TIME ZONE 'UTC')::date + 1
+                ) AS overrides,
+                (SELECT coalesce(json_agg(json_build_object(
+                            'id', b.id, 'type', b.meeting_type_id, 'start', extract(epoch FROM b.start_time),
+                            'end', extract(epoch FROM b.end_time), 'before', b.buffer_before_minutes, 'after', b.buffer_after_minutes)), '[]')
+                 FROM bookings b
+                 WHERE b.host_user_id = mt.user_id AND b.status = 'confirmed' AND b.start_time < \(to) AND b.end_time > \(from)
+                ) AS bookings,
+                (SELECT coalesce(json_agg(json_build_object('start', extract(epoch FROM x.start_time), 'end', extract(epoch FROM x.end_time))), '[]')
+                 FROM external_busy_intervals x
+                 WHERE x.host_user_id = mt.user_id AND x.start_time < \(to) AND x.end_time > \(from)
+                ) AS busy
             FROM meeting_types mt JOIN users u ON u.id = mt.user_id
             WHERE mt.id = \(id) AND mt.deleted_at IS NULL
             """)
         guard let row = rows.first else { return nil }
+        let (type, host) = try Self.meetingTypeAndHost(row)
+        let decoder = JSONDecoder()
+
+        let rules = try row.decode("rules", as: PostgresJSON.self).decode([RuleRow].self, decoder: decoder).compactMap { rule -> WeeklyRule? in
+            guard let window = try Self.window(start: rule.start, end: rule.end) else { return nil }
+            return WeeklyRule(dayOfWeek: rule.day, startTime: window.startTime, endTime: window.endTime)
+        }
+        let overrides = try row.decode("overrides", as: PostgresJSON.self).decode([OverrideRow].self, decoder: decoder).compactMap { override in
+            LocalDate(override.date).map { DateOverride(date: $0, intervals: override.intervals) }
+        }
+        let bookings = try row.decode("bookings", as: PostgresJSON.self).decode([BookingRow].self, decoder: decoder).map { booking in
+            ConfirmedBooking(
+                id: booking.id, meetingTypeID: booking.type,
+                start: Date(timeIntervalSince1970: booking.start), end: Date(timeIntervalSince1970: booking.end),
+                bufferBeforeMinutes: booking.before, bufferAfterMinutes: booking.after
+            )
+        }
+        let busy = try row.decode("busy", as: PostgresJSON.self).decode([BusyRow].self, decoder: decoder).map { interval in
+            BusyInterval(start: Date(timeIntervalSince1970: interval.start), end: Date(timeIntervalSince1970: interval.end))
+        }
+        return SchedulingInputs(
+            host: host, meetingType: type, weeklyRules: rules, overrides: overrides, bookings: bookings, externalBusy: busy
+        )
+    }
+
+    private static let meetingTypeColumns = """
+        mt.id, mt.user_id, mt.duration_minutes, mt.buffer_before_minutes, mt.buffer_after_minutes,
+        mt.slot_interval_minutes, mt.max_bookings_per_day, mt.min_notice_minutes, mt.max_days_in_future,
+        mt.is_active, u.time_zone
+        """
+
+    private static func meetingTypeAndHost(_ row: PostgresRow) throws -> (MeetingType, SchedulingHost) {
         let zoneName = try row.decode("time_zone", as: String.self)
         guard let zone = TimeZone(identifier: zoneName) else {
             throw PostgresError(kind: .decoding, message: "unknown time zone \(zoneName)")
@@ -42,67 +106,35 @@ package struct ScheduleRepository: Sendable {
         return (type, SchedulingHost(id: hostID, timeZone: zone))
     }
 
-    /// The engine's inputs for meeting type `id` around `span`, or `nil` when the type does not exist.
-    package func inputs(meetingTypeID id: UUID, around span: Range<Date>, in session: PostgresSession) async throws -> SchedulingInputs? {
-        guard let (type, host) = try await meetingType(id: id, in: session) else { return nil }
-        let margin = TimeInterval(Self.marginDays * 86_400)
-        let from = span.lowerBound.addingTimeInterval(-margin)
-        let to = span.upperBound.addingTimeInterval(margin)
-
-        let ruleRows = try await session.query("""
-            SELECT day_of_week, start_time, end_time FROM availability_rules WHERE user_id = \(host.id)
-            """)
-        let rules = try ruleRows.compactMap { row -> WeeklyRule? in
-            guard let window = try window(row, start: "start_time", end: "end_time") else { return nil }
-            return WeeklyRule(dayOfWeek: try row.decode("day_of_week", as: Int.self), startTime: window.startTime, endTime: window.endTime)
-        }
-
-        // Dates are compared as text-free `date` values: a day either side covers every zone offset.
-        let overrideRows = try await session.query("""
-            SELECT date, intervals FROM date_overrides
-            WHERE user_id = \(host.id) AND date BETWEEN (\(from)::timestamptz AT TIME ZONE 'UTC')::date - 1
-                                                  AND (\(to)::timestamptz AT TIME ZONE 'UTC')::date + 1
-            """)
-        let overrides = try overrideRows.compactMap { row -> DateOverride? in
-            let day = try row.decode("date", as: PostgresDate.self)
-            guard let date = LocalDate(year: day.year, month: day.month, day: day.day) else { return nil }
-            let intervals = try row.decode("intervals", as: PostgresJSON.self).decode([WallClockWindow].self)
-            return DateOverride(date: date, intervals: intervals)
-        }
-
-        let bookingRows = try await session.query("""
-            SELECT id, meeting_type_id, start_time, end_time, buffer_before_minutes, buffer_after_minutes
-            FROM bookings
-            WHERE host_user_id = \(host.id) AND status = 'confirmed'
-              AND start_time < \(to) AND end_time > \(from)
-            """)
-        let bookings = try bookingRows.map { row in
-            ConfirmedBooking(
-                id: try row.decode("id", as: UUID.self),
-                meetingTypeID: try row.decode("meeting_type_id", as: UUID.self),
-                start: try row.decode("start_time", as: Date.self),
-                end: try row.decode("end_time", as: Date.self),
-                bufferBeforeMinutes: try row.decode("buffer_before_minutes", as: Int.self),
-                bufferAfterMinutes: try row.decode("buffer_after_minutes", as: Int.self)
-            )
-        }
-
-        let busyRows = try await session.query("""
-            SELECT start_time, end_time FROM external_busy_intervals
-            WHERE host_user_id = \(host.id) AND start_time < \(to) AND end_time > \(from)
-            """)
-        let busy = try busyRows.map { row in
-            BusyInterval(start: try row.decode("start_time", as: Date.self), end: try row.decode("end_time", as: Date.self))
-        }
-
-        return SchedulingInputs(
-            host: host, meetingType: type, weeklyRules: rules, overrides: overrides, bookings: bookings, externalBusy: busy
-        )
+    /// The JSON shapes the aggregates above build.
+    private struct RuleRow: Decodable {
+        let day: Int
+        let start: String
+        let end: String
     }
 
-    private func window(_ row: PostgresRow, start: String, end: String) throws -> WallClockWindow? {
-        let open = try row.decode(start, as: PostgresTime.self).secondsSinceMidnight / 60
-        var close = try row.decode(end, as: PostgresTime.self).secondsSinceMidnight / 60
+    private struct OverrideRow: Decodable {
+        let date: String
+        let intervals: [WallClockWindow]
+    }
+
+    private struct BookingRow: Decodable {
+        let id: UUID
+        let type: UUID
+        let start: Double
+        let end: Double
+        let before: Int
+        let after: Int
+    }
+
+    private struct BusyRow: Decodable {
+        let start: Double
+        let end: Double
+    }
+
+    private static func window(start: String, end: String) throws -> WallClockWindow? {
+        let open = try PostgresTime(postgresText: start).secondsSinceMidnight / 60
+        var close = try PostgresTime(postgresText: end).secondsSinceMidnight / 60
         // PostgreSQL stores 24:00 as itself; 00:00 as an end would be a reversed window.
         if close == 0 { close = 24 * 60 }
         guard let startTime = WallClockTime(minuteOfDay: open), let endTime = WallClockTime(minuteOfDay: close) else { return nil }
