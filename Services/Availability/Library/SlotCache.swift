@@ -24,6 +24,15 @@ struct SlotCache: Sendable {
         return #KEYS
         """)
 
+    /// Reads the host's generation and that generation's entries in one round trip. The entry keys
+    /// are built in the script (`ARGV[1]` .. generation .. `ARGV[i]`), which a single Redis allows.
+    private static let readGeneration = RedisScript("""
+        local generation = redis.call('GET', KEYS[1]) or '0'
+        local keys = {}
+        for i = 2, #ARGV do keys[#keys + 1] = ARGV[1] .. generation .. ARGV[i] end
+        return {generation, redis.call('MGET', unpack(keys))}
+        """)
+
     init(redis: RedisClient, timeToLive: Int = 300) {
         self.redis = redis
         self.timeToLive = timeToLive
@@ -41,6 +50,29 @@ struct SlotCache: Sendable {
             + meetingType.uuidString.lowercased() + ":" + date.description + ":" + zone
     }
 
+    /// `host`'s current generation and its entries for `dates` of `meetingType` in `zone`, or `nil`
+    /// when Redis does not answer.
+    func generationAndEntries(
+        host: UUID, meetingType: UUID, dates: [LocalDate], zone: String, logger: Logger
+    ) async -> (generation: Int, entries: [CachedDaySlots?])? {
+        let prefix = "availability:slots:" + host.uuidString.lowercased() + ":"
+        let type = meetingType.uuidString.lowercased()
+        let suffixes = dates.map { ":" + type + ":" + $0.description + ":" + zone }
+        do {
+            let reply = try await redis.evalsha(Self.readGeneration, keys: [Self.generationKey(host: host)], arguments: [prefix] + suffixes)
+            guard let parts = reply.array, parts.count == 2, let generation = parts[0].integer, let values = parts[1].array,
+                  values.count == dates.count
+            else {
+                failed("read entries", RedisError.unexpectedReply("generation script: \(reply)"), logger: logger)
+                return nil
+            }
+            return (Int(generation), values.map { $0.bytes.flatMap(CachedDaySlots.init(encoded:)) })
+        } catch {
+            failed("read entries", error, logger: logger)
+            return nil
+        }
+    }
+
     /// `host`'s current generation (0 before the first change), or `nil` when Redis does not answer.
     func generation(host: UUID, logger: Logger) async -> Int? {
         do {
@@ -48,17 +80,6 @@ struct SlotCache: Sendable {
             return Int(text) ?? 0
         } catch {
             failed("read generation", error, logger: logger)
-            return nil
-        }
-    }
-
-    /// The entries at `keys`, `nil` where absent or unreadable; `nil` overall when Redis does not answer.
-    func entries(_ keys: [String], logger: Logger) async -> [CachedDaySlots?]? {
-        do {
-            let values = keys.count == 1 ? [try await redis.get(keys[0])] : try await redis.mget(keys)
-            return values.map { $0.flatMap(CachedDaySlots.init(encoded:)) }
-        } catch {
-            failed("read entries", error, logger: logger)
             return nil
         }
     }

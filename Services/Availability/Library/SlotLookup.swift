@@ -73,12 +73,11 @@ struct SlotLookup: Sendable {
         var generation: Int?
 
         if let host {
-            generation = await cache.generation(host: host, logger: logger)
-            var cached: [CachedDaySlots?] = []
-            if let generation {
-                let keys = dates.map { SlotCache.entryKey(host: host, generation: generation, meetingType: query.meetingTypeID, date: $0, zone: zoneToken) }
-                cached = await cache.entries(keys, logger: logger) ?? []
-            }
+            let read = await cache.generationAndEntries(
+                host: host, meetingType: query.meetingTypeID, dates: dates, zone: zoneToken, logger: logger
+            )
+            generation = read?.generation
+            let cached = read?.entries ?? []
             if let first = cached.first ?? nil, cached.allSatisfy({ $0?.zoneName == first.zoneName }) {
                 let rules = MeetingType(
                     id: query.meetingTypeID, userID: host, durationMinutes: 1,
