@@ -24,8 +24,9 @@ package struct ScheduleRepository: Sendable {
 
     /// The engine's inputs for meeting type `id` around `span`, or `nil` when the type does not exist.
     ///
-    /// One statement (one round trip, one snapshot): the meeting type and its host, with the rules,
-    /// overrides, confirmed bookings and external busy time near the span aggregated as JSON.
+    /// One statement (one round trip, one snapshot): the meeting type and its host, with the rules
+    /// and overrides near the span aggregated as JSON, and the confirmed bookings and external busy
+    /// time as compact text (see `BusyTimeText`).
     package func inputs(meetingTypeID id: UUID, around span: Range<Date>, in session: PostgresSession) async throws -> SchedulingInputs? {
         let margin = TimeInterval(Self.marginDays * 86_400)
         let from = span.lowerBound.addingTimeInterval(-margin)
@@ -40,13 +41,13 @@ package struct ScheduleRepository: Sendable {
                  WHERE o.user_id = mt.user_id
                    AND o.date BETWEEN (\(from)::timestamptz AT TIME ZONE 'UTC')::date - 1 AND (\(to)::timestamptz AT TIME ZONE 'UTC')::date + 1
                 ) AS overrides,
-                (SELECT coalesce(json_agg(json_build_object(
-                            'id', b.id, 'type', b.meeting_type_id, 'start', extract(epoch FROM b.start_time),
-                            'end', extract(epoch FROM b.end_time), 'before', b.buffer_before_minutes, 'after', b.buffer_after_minutes)), '[]')
+                (SELECT coalesce(string_agg(concat_ws(',', b.id, b.meeting_type_id, floor(extract(epoch FROM b.start_time))::bigint,
+                            ceil(extract(epoch FROM b.end_time))::bigint, b.buffer_before_minutes, b.buffer_after_minutes), ';'), '')
                  FROM bookings b
                  WHERE b.host_user_id = mt.user_id AND b.status = 'confirmed' AND b.start_time < \(to) AND b.end_time > \(from)
                 ) AS bookings,
-                (SELECT coalesce(json_agg(json_build_object('start', extract(epoch FROM x.start_time), 'end', extract(epoch FROM x.end_time))), '[]')
+                (SELECT coalesce(string_agg(concat_ws(',', floor(extract(epoch FROM x.start_time))::bigint,
+                            ceil(extract(epoch FROM x.end_time))::bigint), ';'), '')
                  FROM external_busy_intervals x
                  WHERE x.host_user_id = mt.user_id AND x.start_time < \(to) AND x.end_time > \(from)
                 ) AS busy
@@ -64,16 +65,8 @@ package struct ScheduleRepository: Sendable {
         let overrides = try row.decode("overrides", as: PostgresJSON.self).decode([OverrideRow].self, decoder: decoder).compactMap { override in
             LocalDate(override.date).map { DateOverride(date: $0, intervals: override.intervals) }
         }
-        let bookings = try row.decode("bookings", as: PostgresJSON.self).decode([BookingRow].self, decoder: decoder).map { booking in
-            ConfirmedBooking(
-                id: booking.id, meetingTypeID: booking.type,
-                start: Date(timeIntervalSince1970: booking.start), end: Date(timeIntervalSince1970: booking.end),
-                bufferBeforeMinutes: booking.before, bufferAfterMinutes: booking.after
-            )
-        }
-        let busy = try row.decode("busy", as: PostgresJSON.self).decode([BusyRow].self, decoder: decoder).map { interval in
-            BusyInterval(start: Date(timeIntervalSince1970: interval.start), end: Date(timeIntervalSince1970: interval.end))
-        }
+        let bookings = try BusyTimeText.bookings(try row.decode("bookings", as: String.self))
+        let busy = try BusyTimeText.intervals(try row.decode("busy", as: String.self))
         return SchedulingInputs(
             host: host, meetingType: type, weeklyRules: rules, overrides: overrides, bookings: bookings, externalBusy: busy
         )
@@ -116,20 +109,6 @@ package struct ScheduleRepository: Sendable {
     private struct OverrideRow: Decodable {
         let date: String
         let intervals: [WallClockWindow]
-    }
-
-    private struct BookingRow: Decodable {
-        let id: UUID
-        let type: UUID
-        let start: Double
-        let end: Double
-        let before: Int
-        let after: Int
-    }
-
-    private struct BusyRow: Decodable {
-        let start: Double
-        let end: Double
     }
 
     private static func window(start: String, end: String) throws -> WallClockWindow? {
