@@ -1,0 +1,154 @@
+import AMQP
+import Cryptography
+import Events
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ServiceLifecycle
+import ServiceRuntime
+@testable import NotifierService
+
+/// Connections, configuration and small tools shared by the notifier tests.
+enum NotifierTestSupport {
+    static let secret = "test-secret-test-secret-test-secret-1234"
+
+    static var databaseURL: String {
+        ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
+    }
+
+    static var encryptionKeyHex: String {
+        ProcessInfo.processInfo.environment["TOKEN_ENCRYPTION_KEY"] ?? String(repeating: "ab", count: 32)
+    }
+
+    static func encryptionKey() throws -> EncryptionKey {
+        try EncryptionKey(id: 1, bytes: Hex.decode(encryptionKeyHex))
+    }
+
+    /// The service configuration the tests build apps with (the local stack, fixed secrets).
+    static func configuration(_ overrides: [String: String] = [:]) throws -> ServiceConfiguration {
+        var environment = ProcessInfo.processInfo.environment
+        environment["AUTH_SECRET"] = secret
+        environment["TOKEN_ENCRYPTION_KEY"] = encryptionKeyHex
+        environment["DATABASE_URL"] = databaseURL
+        environment["DATABASE_POOL_SIZE"] = "12"
+        for (key, value) in overrides { environment[key] = value }
+        return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: 0)
+    }
+
+    /// A logger that stays quiet unless `NOTIFIER_TEST_LOG` names a level.
+    static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["NOTIFIER_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }
+
+    static func amqpConfiguration() throws -> AMQPConfiguration {
+        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/")
+    }
+
+    /// A client on the test database with the bundled migrations applied.
+    static func database(maxConnections: Int = 8) async throws -> PostgresClient {
+        let client = PostgresClient(
+            configuration: PostgresConfiguration(url: databaseURL, maxConnections: maxConnections, applicationName: "notifier-tests"),
+            logger: logger("notifier.postgres")
+        )
+        do {
+            try await DatabaseMigrator.bundled().migrate(client, logger: logger("notifier.migrations"))
+        } catch {
+            // Another target's later migration may fail on the shared database; ours is what we need.
+            let rows = try await client.query("SELECT to_regclass('scheduled_notifications') IS NOT NULL AS ready")
+            guard try rows[0].decode("ready", as: Bool.self) else { throw error }
+        }
+        return client
+    }
+
+    /// Eight fresh hex characters.
+    static func freshTag() -> String {
+        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8)).lowercased()
+    }
+
+    /// The repository root, found from this file's real location (the test package may be a symlink farm).
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Where the local stack's SMTP sink writes each accepted message.
+    static var sinkDirectory: URL {
+        if let folder = ProcessInfo.processInfo.environment["SMTP_SINK_DIR"], !folder.isEmpty { return URL(fileURLWithPath: folder) }
+        return repositoryRoot.appendingPathComponent(".run/mail")
+    }
+
+    /// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held.
+    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+
+    /// Runs `scripts/stack ARGUMENTS…` on a thread of its own (it blocks for seconds), through a bash
+    /// that first closes every descriptor above 2 (a server started by it must not inherit ours).
+    static func runStack(_ arguments: [String]) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                    let closeDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
+                    process.arguments = ["-c", closeDescriptors, "stack", repositoryRoot.appendingPathComponent("scripts/stack").path] + arguments
+                    try process.run()
+                    process.waitUntilExit()
+                    return process.terminationStatus
+                })
+            }
+        }
+    }
+}
+
+/// Runs `services` in the background while `body` runs, then cancels them and waits for them to end.
+func withServices<Result: Sendable>(_ services: [any Service], _ body: () async throws -> Result) async throws -> Result {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in services {
+            group.addTask { try await service.run() }
+        }
+        do {
+            let result = try await body()
+            group.cancelAll()
+            try await group.waitForAll()
+            return result
+        } catch {
+            group.cancelAll()
+            try? await group.waitForAll()
+            throw error
+        }
+    }
+}
+
+/// A transport that records what it was given and fails as told (for retries without a real server).
+final class ScriptedTransport: MailTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent: [(message: [UInt8], to: [String])] = []
+    private var failures: [any Error]
+    private let failAlways: (any Error)?
+
+    /// Fails with each of `failures` in turn, then accepts; or always fails with `failAlways`.
+    init(failures: [any Error] = [], failAlways: (any Error)? = nil) {
+        self.failures = failures
+        self.failAlways = failAlways
+    }
+
+    func send(_ message: [UInt8], from sender: String, to recipients: [String]) async throws {
+        try lock.withLock {
+            if let failAlways { throw failAlways }
+            if !failures.isEmpty { throw failures.removeFirst() }
+            sent.append((message, recipients))
+        }
+    }
+
+    /// The messages accepted, as text.
+    var messages: [String] { lock.withLock { sent.map { String(decoding: $0.message, as: UTF8.self) } } }
+}
