@@ -93,7 +93,10 @@ let package = Package(
         shared("ScheduleStore", ["Postgres", "SchedulingCore"]),
 
         // Events between services: envelope, transactional outbox, relay, idempotent consumers.
-        shared("Events", ["Postgres", "AMQP", logging, metrics, nioCore]),
+        shared("Events", [
+            "Postgres", "AMQP", logging, metrics, nioCore,
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
 
         // What every service repeats.
         shared("ServiceRuntime", [

@@ -43,7 +43,7 @@ struct BookingEventsTests {
                 let data: Data
             }
             let envelopes = try rows.map { try JSONDecoder.test.decode(Envelope.self, from: Data(try $0.decode("body", as: String.self).utf8)) }
-            let key = try EncryptionKey(id: 1, bytes: Hex.decode(String(repeating: "ab", count: 32)))
+            let key = try EncryptionKey(id: 1, bytes: Hex.decode(BookingFixture.encryptionKeyHex))
             let sealed = try #require(envelopes[0].data.sealedCancelToken)
             let opened = try AESGCM.open(serialized: Base64URL.decode(sealed), using: key, associatedData: Array(booking.id.uuidString.lowercased().utf8))
             #expect(String(decoding: opened, as: UTF8.self) == booking.cancelToken)

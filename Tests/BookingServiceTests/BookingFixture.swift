@@ -10,6 +10,7 @@ import ServiceRuntime
 /// service's tables), and the booking service built over the real stack.
 struct BookingFixture: Sendable {
     static let secret = "test-secret-test-secret-test-secret-1234"
+    static let encryptionKeyHex = String(repeating: "ab", count: 32)
     static let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
         ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
 
@@ -23,7 +24,8 @@ struct BookingFixture: Sendable {
     static func configuration(_ overrides: [String: String] = [:]) throws -> ServiceConfiguration {
         var environment = ProcessInfo.processInfo.environment
         environment["AUTH_SECRET"] = secret
-        environment["TOKEN_ENCRYPTION_KEY"] = environment["TOKEN_ENCRYPTION_KEY"] ?? String(repeating: "ab", count: 32)
+        environment["TOKEN_ENCRYPTION_KEY"] = encryptionKeyHex  // the tests open what the service sealed
+        environment["TOKEN_ENCRYPTION_KEY_ID"] = "1"
         environment["DATABASE_POOL_SIZE"] = "20"
         environment["DATABASE_URL"] = databaseURL
         for (key, value) in overrides { environment[key] = value }

@@ -40,7 +40,8 @@ struct BookingRaceTests {
             let starts = (0..<200).map { f.at(10 + Double($0 % 12) * 0.25) }
             let statuses = try await Self.storm(client, f, starts: starts)
             #expect(statuses.allSatisfy { $0 == .created || $0 == .conflict })
-            #expect(statuses.filter { $0 == .created }.count >= 3)
+            // Which requests win depends on arrival order; at least two of these starts never overlap.
+            #expect(statuses.filter { $0 == .created }.count >= 2)
         }
         let v2 = try await f.overlappingPairs()
         #expect(v2 == 0)
