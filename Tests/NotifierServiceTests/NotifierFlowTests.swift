@@ -266,6 +266,34 @@ struct NotifierFlowTests {
         await f.cleanUp()
     }
 
+    @Test("integration.needs_reauth asks the host to reconnect the calendar; /metrics counts sent emails by kind and shows the backlog")
+    func reconnectCalendar() async throws {
+        let f = try await NotifierFixture.make(hostName: "Rita Host")
+        try await Self.withNotifier(f) { client in
+            _ = try await f.db.withTransaction { session in
+                try await Outbox.enqueue(IntegrationNeedsReauth(hostUserID: f.hostID, integrationID: UUID(), provider: "google"),
+                                         requestID: nil, in: session)
+            }
+            let mail = try #require(try await Self.mails(f.hostEmail, kind: "reconnect_calendar", count: 1).first)
+            #expect(mail.entity.subject == "Action needed: reconnect your Google calendar")
+            #expect(mail.text.contains("Hi Rita Host,"))
+            #expect(mail.text.contains("Reconnect your calendar: \(Self.baseURL)/integrations"))
+            #expect(mail.calendarPart == nil)
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) {
+                let rows = try await f.db.query("SELECT status FROM email_notifications WHERE host_user_id = \(f.hostID) AND type = 'reconnect_calendar'")
+                return try rows.map { try $0.decode("status", as: String.self) } == ["sent"]
+            })
+            // The gauges are sampled by the dispatcher loop (every 5 s by default; at its first turn here).
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [:], body: nil)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains(#"calendly_notifications_sent_total{kind="reconnect_calendar"}"#))
+            #expect(text.contains("calendly_notification_backlog "))
+            #expect(text.contains("calendly_notification_backlog_oldest_age_seconds "))
+            #expect(text.contains("calendly_notification_delivery_lag_seconds_bucket"))
+        }
+        await f.cleanUp()
+    }
+
     @Test("the same event delivered again and a notifier restart send nothing twice")
     func noDuplicates() async throws {
         let f = try await NotifierFixture.make()
