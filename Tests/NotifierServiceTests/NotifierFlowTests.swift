@@ -80,7 +80,7 @@ struct NotifierFlowTests {
             #expect(description.contains("/bookings/\(id)/reschedule?token=\(token)"))
 
             // Reminders wait in the table (the meeting is months away).
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) { try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") }.allSatisfy { $0.hasSuffix(":sent") } })
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") }.allSatisfy { $0.hasSuffix(":sent") } })
             #expect(try await f.scheduled(booking.id) == [
                 "confirmation:host:sent", "confirmation:invitee:sent",
                 "reminder_1h:host:pending", "reminder_1h:invitee:pending",
@@ -174,7 +174,7 @@ struct NotifierFlowTests {
             }
             // No link to manage a cancelled booking.
             #expect(!invitee.text.contains("?token="))
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) {
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 try await f.scheduled(booking.id) == [
                     "cancellation:host:sent", "cancellation:invitee:sent",
                     "confirmation:host:sent", "confirmation:invitee:sent",
@@ -212,13 +212,13 @@ struct NotifierFlowTests {
                 #expect(calendar.value("SEQUENCE") == "1")
                 #expect(calendar.value("DTSTART") == ICalendarText.utc(second))
             }
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) { try await f.scheduled(booking.id).count == 6 })
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await f.scheduled(booking.id).count == 6 })
             #expect(try await f.scheduled(booking.id) == [
                 "confirmation:host:sent", "confirmation:invitee:sent",
                 "reminder_1h:host:cancelled", "reminder_1h:invitee:cancelled",
                 "reminder_24h:host:cancelled", "reminder_24h:invitee:cancelled",
             ])
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) {
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 try await f.scheduled(moved.id) == [
                     "reminder_1h:host:pending", "reminder_1h:invitee:pending",
                     "reminder_24h:host:pending", "reminder_24h:invitee:pending",
@@ -238,7 +238,7 @@ struct NotifierFlowTests {
         try await Self.withNotifier(f) { _ in
             let (booking, token) = try await f.book(start: start, inviteeZone: "Europe/Paris")
             _ = try await Self.mails(f.inviteeEmail, kind: "confirmation", count: 1)
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) {
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 try await f.scheduled(booking.id) == [
                     "confirmation:host:sent", "confirmation:invitee:sent", "reminder_1h:host:pending", "reminder_1h:invitee:pending",
                 ]
@@ -256,7 +256,7 @@ struct NotifierFlowTests {
             _ = try await Self.mails("ivy-late-\(f.tag)@example.com", kind: "confirmation", count: 1)
             _ = try await f.cancel(other.booking, reason: nil, event: false)
             try await f.makeDue(other.booking.id, kind: .reminder1h)
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) {
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 try await f.scheduled(other.booking.id).filter { $0.hasPrefix("reminder_1h") } == [
                     "reminder_1h:host:skipped", "reminder_1h:invitee:skipped",
                 ]
@@ -279,7 +279,7 @@ struct NotifierFlowTests {
             #expect(mail.text.contains("Hi Rita Host,"))
             #expect(mail.text.contains("Reconnect your calendar: \(Self.baseURL)/integrations"))
             #expect(mail.calendarPart == nil)
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(10)) {
+            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 let rows = try await f.db.query("SELECT status FROM email_notifications WHERE host_user_id = \(f.hostID) AND type = 'reconnect_calendar'")
                 return try rows.map { try $0.decode("status", as: String.self) } == ["sent"]
             })

@@ -239,7 +239,16 @@ package struct NotificationDispatcher: Service {
             for _ in 0..<min(configuration.concurrency, claimed.count) {
                 group.addTask {
                     while let notification = queue.next() {
-                        if try await deliver(notification) == .serverAway { queue.stop() }
+                        do {
+                            if try await deliver(notification) == .serverAway { queue.stop() }
+                        } catch let stopped as DispatcherStopped {
+                            throw stopped
+                        } catch {
+                            // The database failed around one email: the others in flight finish
+                            // (never cut an SMTP transaction short); no more are started. The row
+                            // keeps its claim, which expires back to `pending`.
+                            queue.stop(failure: error)
+                        }
                     }
                 }
             }
@@ -247,6 +256,7 @@ package struct NotificationDispatcher: Service {
         }
         let untouched = queue.remaining()
         if !untouched.isEmpty { try await repository.release(untouched, in: database) }
+        if let failure = queue.failure { throw failure }
         return Turn(claimed: claimed.count, serverAway: queue.stopped)
     }
 
@@ -448,6 +458,7 @@ final class BatchQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var rows: ArraySlice<ScheduledNotification>
     private var isStopped = false
+    private var firstFailure: (any Error)?
 
     init(_ rows: [ScheduledNotification]) {
         self.rows = rows[...]
@@ -461,8 +472,16 @@ final class BatchQueue: @unchecked Sendable {
         }
     }
 
-    /// Hands out nothing more.
-    func stop() { lock.withLock { isStopped = true } }
+    /// Hands out nothing more; `failure`, if given, is kept (the first one) for the turn to report.
+    func stop(failure: (any Error)? = nil) {
+        lock.withLock {
+            isStopped = true
+            if firstFailure == nil { firstFailure = failure }
+        }
+    }
+
+    /// The first failure a sending task reported.
+    var failure: (any Error)? { lock.withLock { firstFailure } }
 
     var stopped: Bool { lock.withLock { isStopped } }
 
