@@ -26,7 +26,7 @@ struct BookingFixture: Sendable {
         environment["AUTH_SECRET"] = secret
         environment["TOKEN_ENCRYPTION_KEY"] = encryptionKeyHex  // the tests open what the service sealed
         environment["TOKEN_ENCRYPTION_KEY_ID"] = "1"
-        environment["DATABASE_POOL_SIZE"] = "20"
+        environment["DATABASE_POOL_SIZE"] = "10"
         environment["DATABASE_URL"] = databaseURL
         for (key, value) in overrides { environment[key] = value }
         return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: 0)
