@@ -31,7 +31,8 @@ enum NotifierTestSupport {
         environment["AUTH_SECRET"] = secret
         environment["TOKEN_ENCRYPTION_KEY"] = encryptionKeyHex
         environment["DATABASE_URL"] = databaseURL
-        environment["DATABASE_POOL_SIZE"] = "12"
+        // scripts/test keeps pools small (many apps share one PostgreSQL); a plain run gets 8.
+        environment["DATABASE_POOL_SIZE"] = environment["DATABASE_POOL_SIZE"] ?? "8"
         for (key, value) in overrides { environment[key] = value }
         return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: 0)
     }
