@@ -84,7 +84,7 @@ package struct OutboxRelay: Service {
 
     /// Relays until cancelled or a graceful shutdown (the batch in flight completes).
     package func run() async throws {
-        let wakeUp = RelayWakeUp()
+        let wakeUp = WakeUpSignal()
         let listener = databaseURL.map {
             PostgresListener(url: $0, channels: [Outbox.notificationChannel], applicationName: "outbox-relay", logger: logger)
         }
@@ -105,7 +105,7 @@ package struct OutboxRelay: Service {
     }
 
     /// The loop: publish while there is work, then sleep until notified or the poll interval.
-    private func relay(wakeUp: RelayWakeUp) async {
+    private func relay(wakeUp: WakeUpSignal) async {
         let clock = ContinuousClock()
         var delay = configuration.retryInitialDelay
         var failures = 0

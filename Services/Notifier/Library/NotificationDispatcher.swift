@@ -1,5 +1,6 @@
 import Cryptography
 import Curl
+import Events
 import Foundation
 import Logging
 import Postgres
@@ -154,7 +155,7 @@ package struct NotificationDispatcher: Service {
 
     /// Dispatches until cancelled or a graceful shutdown; throws only what ``Configuration/afterAccepted`` throws.
     package func run() async throws {
-        let doorbell = DispatcherDoorbell()
+        let doorbell = WakeUpSignal()
         let listener = databaseURL.map {
             PostgresListener(url: $0, channels: ["scheduled_notifications"], applicationName: "notifier-dispatcher", logger: logger)
         }
@@ -174,7 +175,7 @@ package struct NotificationDispatcher: Service {
     }
 
     /// The loop: send while rows are due, then sleep until notified or the poll interval.
-    private func dispatch(doorbell: DispatcherDoorbell) async throws {
+    private func dispatch(doorbell: WakeUpSignal) async throws {
         let clock = ContinuousClock()
         var failureDelay = Duration.milliseconds(200)
         var failures = 0

@@ -1,16 +1,19 @@
 import Foundation
 
-/// A doorbell for a relay loop: `ring()` from any task; `wait(upTo:)` returns at the first ring
+/// A doorbell for a loop that sleeps between rounds (the outbox relay, the notifier dispatcher): `ring()` from any task; `wait(upTo:)` returns at the first ring
 /// since the last wait, or after the timeout, or on cancellation. Rings while nobody waits are
 /// remembered as one.
-final class RelayWakeUp: @unchecked Sendable {
+package final class WakeUpSignal: @unchecked Sendable {
+    /// A signal nobody has rung yet.
+    package init() {}
+
     // @unchecked Sendable: `lock` guards both properties.
     private let lock = NSLock()
     private var rung = false
     private var waiter: CheckedContinuation<Void, Never>?
 
     /// Wakes the waiter, or the next one to wait.
-    func ring() {
+    package func ring() {
         let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
             if let waiter = self.waiter {
                 self.waiter = nil
@@ -23,7 +26,7 @@ final class RelayWakeUp: @unchecked Sendable {
     }
 
     /// Waits for a ring, at most `timeout`.
-    func wait(upTo timeout: Duration) async {
+    package func wait(upTo timeout: Duration) async {
         if lock.withLock({ () -> Bool in
             defer { rung = false }
             return rung
