@@ -100,7 +100,7 @@ let package = Package(
 
         // What every service repeats.
         shared("ServiceRuntime", [
-            "Postgres", "Redis", "AMQP", "Cryptography", logging, metrics,
+            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", logging, metrics,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
