@@ -112,7 +112,7 @@ let package = Package(
         "SchedulingCore", "ScheduleStore", "Events", "Cryptography",
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
     ])
-    + service("Integration", executable: "integration", ["Events"])
+    + service("Integration", executable: "integration", ["Events", "Curl", "Cryptography", "SchedulingCore"])
     + service("Notifier", executable: "notifier", [
         "Events", "Curl", "Cryptography",
         .product(name: "Mustache", package: "swift-mustache"),
@@ -124,6 +124,17 @@ let package = Package(
             path: "Tests/Benchmarks/EngineBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Local fakes of Google Calendar + OAuth and Microsoft Graph + identity, for tests only.
+        .target(
+            name: "ProviderFakes",
+            dependencies: ["Curl", "Cryptography", logging, .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/ProviderFakes",
+            swiftSettings: swiftSettings
+        ),
+        tests("IntegrationServiceTests", [
+            "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         tests("SchedulingCoreTests", ["SchedulingCore"]),
         tests("PostgresTests", ["Postgres"]),
         tests("RedisTests", ["Redis"]),
@@ -141,6 +152,7 @@ let package = Package(
         ]),
         tests("NotifierServiceTests", [
             "NotifierService",
+            "BookingService",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("ServiceRuntimeTests", [
