@@ -10,6 +10,7 @@ package enum MetricsRegistry {
     static let timerBuckets: [String: [Duration]] = [
         "calendly_booking_creation_duration_seconds": [0.1, 0.25, 0.5, 1, 2.5, 5].map { .milliseconds(Int($0 * 1000)) },
         "calendly_availability_calculation_duration_seconds": [0.05, 0.1, 0.2, 0.5, 1].map { .milliseconds(Int($0 * 1000)) },
+        "calendly_calendar_sync_lag_seconds": [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900].map { .milliseconds(Int($0 * 1000)) },
     ]
 
     /// The registry `/metrics` renders.

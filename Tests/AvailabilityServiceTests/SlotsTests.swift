@@ -27,8 +27,18 @@ enum OtherServices {
 
     static func busy(host: String, from start: String, to end: String) async throws {
         try await TestService.withDatabase { db in
+            // Busy time belongs to a connected calendar (one fake CalDAV integration per host).
+            let hostID = UUID(uuidString: host)!
+            let rows = try await db.query("""
+                INSERT INTO calendar_integrations (id, host_user_id, provider, account, calendar_id, sealed_secret, secret_key_id)
+                VALUES (\(UUID()), \(hostID), 'caldav', 'test', 'test-calendar', 'unused', 0)
+                ON CONFLICT (host_user_id, provider, account, calendar_id) DO UPDATE SET updated_at = now()
+                RETURNING id
+                """)
+            let integration = try rows[0].decode("id", as: UUID.self)
             try await db.query("""
-                INSERT INTO external_busy_intervals (host_user_id, start_time, end_time) VALUES (\(UUID(uuidString: host)!), \(instant(start)), \(instant(end)))
+                INSERT INTO external_busy_intervals (host_user_id, integration_id, external_event_id, start_time, end_time)
+                VALUES (\(hostID), \(integration), \(UUID().uuidString), \(instant(start)), \(instant(end)))
                 """)
         }
     }

@@ -1,0 +1,349 @@
+import Events
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ServiceRuntime
+
+/// `/api/integrations*`: connect (OAuth for Google and Microsoft, credentials for CalDAV), list,
+/// sync on request, and disconnect.
+struct IntegrationController: Sendable {
+    let database: PostgresClient
+    let flow: OAuthFlow
+    let gateway: CalendarGateway
+    let vault: CredentialVault
+    let coordinator: SyncCoordinator
+    let channels: PushChannels
+    let logger: Logger
+
+    func register(on router: Router<ServiceRequestContext>) {
+        let group = router.group("/api/integrations")
+        group.get { _, context in try await list(context) }
+        group.post("/caldav") { request, context in try await connectCalDAV(request, context) }
+        group.post("/:key/authorize") { _, context in try await authorize(context) }
+        group.get("/:key/callback") { request, context in try await callback(request, context) }
+        group.post("/:key/sync") { _, context in try await sync(context) }
+        group.delete("/:key") { _, context in try await disconnect(context) }
+    }
+
+    // MARK: Reading
+
+    func list(_ context: ServiceRequestContext) async throws -> IntegrationList {
+        let host = try context.requireHost()
+        let records = try await database.withConnection { try await IntegrationRepository.list(host: host, in: $0) }
+        return IntegrationList(data: records.map(IntegrationResource.init), nextCursor: nil)
+    }
+
+    // MARK: OAuth
+
+    struct AuthorizeResponse: ResponseEncodable {
+        var authorizationUrl: String
+        var state: String
+        var expiresAt: Date
+    }
+
+    func authorize(_ context: ServiceRequestContext) async throws -> AuthorizeResponse {
+        let host = try context.requireHost()
+        let provider = try oauthProvider(context)
+        guard try await database.withConnection({ try await IntegrationRepository.userExists(host, in: $0) }) else {
+            throw Problem.unauthorized()
+        }
+        do {
+            let started = try await flow.start(provider: provider, host: host)
+            return AuthorizeResponse(authorizationUrl: started.authorizationURL, state: started.state, expiresAt: started.expiresAt)
+        } catch OAuthFlow.Failure.notConfigured {
+            throw Problem.unavailable("\(provider.displayName) is not configured on this server.")
+        }
+    }
+
+    /// The provider redirects the host's browser here; the single-use `state` (not a bearer
+    /// token: a redirect carries none) says which host started the flow.
+    func callback(_ request: Request, _ context: ServiceRequestContext) async throws -> IntegrationResource {
+        let provider = try oauthProvider(context)
+        let query = request.uri.queryParameters
+        if let error = query["error"].map(String.init) {
+            // The host declined, or the provider refused the request; the state is spent either way.
+            if let state = query["state"] {
+                _ = try? await database.withConnection {
+                    try await IntegrationRepository.consumeState(hash: CredentialVault.digest(String(state)), provider: provider, in: $0)
+                }
+            }
+            let description = query["error_description"].map { ": \($0)" } ?? ""
+            throw Problem.forbidden("\(provider.displayName) did not grant access (\(error)\(description)).")
+        }
+        var errors = FieldErrorList()
+        let code = query["code"].map(String.init) ?? ""
+        let state = query["state"].map(String.init) ?? ""
+        if code.isEmpty || code.count > 4096 { errors.add("code", "is required") }
+        if state.isEmpty || state.count > 512 { errors.add("state", "is required") }
+        try errors.throwIfAny()
+
+        let finished: OAuthFlow.Finished
+        do {
+            finished = try await flow.finish(provider: provider, code: code, state: state)
+        } catch OAuthFlow.Failure.invalidState {
+            throw Problem.validation(field: "state", "is unknown, expired or already used; start the connection again")
+        } catch OAuthFlow.Failure.notConfigured {
+            throw Problem.unavailable("\(provider.displayName) is not configured on this server.")
+        } catch let error as ProviderError {
+            throw problem(error, field: "code")
+        }
+        guard let refreshToken = finished.tokens.refreshToken else {
+            throw Problem.validation(field: "code", "the provider granted no refresh token (offline access); start the connection again")
+        }
+        // The primary calendar, read with the new token.
+        let calendar: (id: String, account: String)
+        do {
+            switch provider {
+            case .google:
+                guard let google = gateway.google else { throw Problem.unavailable() }
+                let primary = try await google.primaryCalendar(accessToken: finished.tokens.accessToken)
+                calendar = (primary.id, primary.id)
+            case .microsoft:
+                guard let microsoft = gateway.microsoft else { throw Problem.unavailable() }
+                calendar = try await microsoft.primaryCalendar(accessToken: finished.tokens.accessToken)
+            case .caldav:
+                throw Problem.notFound()
+            }
+        } catch let error as ProviderError {
+            throw problem(error, field: "code")
+        }
+        let record = try await store(
+            host: finished.host, provider: provider, account: calendar.account, calendarID: calendar.id, serverURL: nil,
+            secret: refreshToken, accessToken: finished.tokens.accessToken, expiresAt: finished.tokens.expiresAt,
+            requestID: context.requestID
+        )
+        startWork(record)
+        return IntegrationResource(record)
+    }
+
+    // MARK: CalDAV
+
+    struct CalDAVRequest: Decodable {
+        var serverUrl: String
+        var username: String
+        var password: String
+        var calendarUrl: String?
+    }
+
+    func connectCalDAV(_ request: Request, _ context: ServiceRequestContext) async throws -> EditedResponse<IntegrationResource> {
+        let host = try context.requireHost()
+        let body = try await request.decodeContract(CalDAVRequest.self, context: context)
+        var errors = FieldErrorList()
+        let serverURL = body.serverUrl.trimmingCharacters(in: .whitespaces)
+        let username = body.username.trimmingCharacters(in: .whitespaces)
+        let calendarURL = body.calendarUrl?.trimmingCharacters(in: .whitespaces)
+        if !Self.isWebURL(serverURL) { errors.add("server_url", "must be an http or https URL") }
+        if username.isEmpty || username.count > 320 { errors.add("username", "must be 1 to 320 characters") }
+        if body.password.isEmpty || body.password.utf8.count > 1024 { errors.add("password", "must be 1 to 1024 bytes") }
+        if let calendarURL, !Self.isWebURL(calendarURL) { errors.add("calendar_url", "must be an http or https URL") }
+        try errors.throwIfAny()
+        guard try await database.withConnection({ try await IntegrationRepository.userExists(host, in: $0) }) else {
+            throw Problem.unauthorized()
+        }
+
+        let client = CalDAVClient(http: gateway.curl, serverURL: serverURL, username: username, password: body.password)
+        let calendar: String
+        do {
+            if let calendarURL {
+                try await client.verifyCalendar(calendarURL)
+                calendar = calendarURL
+            } else {
+                calendar = try await client.discoverCalendar()
+            }
+        } catch let error as ProviderError {
+            switch error {
+            case .invalidGrant, .unauthorized:
+                throw Problem.validation([.init(field: "password", message: "the CalDAV server rejected these credentials")])
+            case .notFound:
+                throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "no CalDAV calendar was found there")
+            case .unavailable, .rateLimited:
+                throw Problem.validation(field: "server_url", "the CalDAV server could not be reached (\(error))")
+            case .cursorExpired, .rejected:
+                throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "is not a usable CalDAV calendar (\(error))")
+            }
+        }
+        let record = try await store(
+            host: host, provider: .caldav, account: username, calendarID: calendar, serverURL: serverURL,
+            secret: body.password, accessToken: nil, expiresAt: nil, requestID: context.requestID
+        )
+        startWork(record)
+        return EditedResponse(status: .created, response: IntegrationResource(record))
+    }
+
+    // MARK: Sync and disconnect
+
+    func sync(_ context: ServiceRequestContext) async throws -> EditedResponse<IntegrationResource> {
+        let host = try context.requireHost()
+        let record = try await owned(context, host: host)
+        guard record.status != .needsReauth else {
+            throw Problem.conflict("The calendar must be connected again before it can sync.")
+        }
+        try await database.withConnection { try await IntegrationRepository.requestSync(record.id, in: $0) }
+        await coordinator.request(record.id, ignoringBackoff: true)
+        return EditedResponse(status: .accepted, response: IntegrationResource(record))
+    }
+
+    func disconnect(_ context: ServiceRequestContext) async throws -> Response {
+        let host = try context.requireHost()
+        let record = try await owned(context, host: host)
+        // Stop pushes first (best effort: a channel we cannot stop expires on its own).
+        let channelList = try await database.withConnection { try await IntegrationRepository.channels(integration: record.id, in: $0) }
+        for channel in channelList {
+            try? await channels.stop(channel, of: record)
+        }
+        try await database.withTransaction { session in
+            try await IntegrationRepository.delete(record.id, in: session)
+            // Its busy time is gone: the availability service drops the host's cached slots.
+            try await Outbox.enqueue(
+                CalendarSynced(hostUserID: host, integrationID: record.id, provider: record.provider.rawValue, changed: true),
+                requestID: context.requestID, in: session
+            )
+        }
+        logger.info("calendar disconnected", metadata: ["integration": "\(record.id)", "provider": "\(record.provider.rawValue)"])
+        return Response(status: .noContent)
+    }
+
+    // MARK: Helpers
+
+    private func store(
+        host: UUID, provider: Provider, account: String, calendarID: String, serverURL: String?,
+        secret: String, accessToken: String?, expiresAt: Date?, requestID: String
+    ) async throws -> IntegrationRecord {
+        let vault = vault
+        return try await database.withTransaction { session in
+            let (id, _) = try await IntegrationRepository.connect(
+                host: host, provider: provider, account: account, calendarID: calendarID, serverURL: serverURL,
+                secret: secret, accessToken: accessToken, accessTokenExpiresAt: expiresAt, keyID: vault.keyID,
+                seal: { try vault.seal($0, for: $1) }, in: session
+            )
+            guard let record = try await IntegrationRepository.find(id, in: session) else { throw Problem.notFound() }
+            return record
+        }
+    }
+
+    /// The first sync and the push channel, behind the response.
+    private func startWork(_ record: IntegrationRecord) {
+        let coordinator = coordinator
+        let channels = channels
+        let logger = logger
+        let database = database
+        Task {
+            await coordinator.request(record.id, ignoringBackoff: true)
+            guard record.provider.usesOAuth else { return }
+            do {
+                for channel in try await database.withConnection({ try await IntegrationRepository.channels(integration: record.id, in: $0) }) {
+                    try await channels.stop(channel, of: record)
+                }
+                try await channels.register(record)
+            } catch {
+                logger.notice("push registration failed; the poller covers the integration", metadata: [
+                    "integration": "\(record.id)", "error": "\(error)",
+                ])
+            }
+        }
+    }
+
+    private func owned(_ context: ServiceRequestContext, host: UUID) async throws -> IntegrationRecord {
+        guard let text = context.parameters.get("key"), let id = UUID(uuidString: text),
+              let record = try await database.withConnection({ try await IntegrationRepository.find(id, host: host, in: $0) }) else {
+            throw Problem.notFound("The integration does not exist.")
+        }
+        return record
+    }
+
+    private func oauthProvider(_ context: ServiceRequestContext) throws -> Provider {
+        guard let text = context.parameters.get("key"), let provider = Provider(rawValue: text), provider.usesOAuth else {
+            throw Problem.notFound("Unknown calendar provider: use google or microsoft (CalDAV connects with POST /api/integrations/caldav).")
+        }
+        return provider
+    }
+
+    private func problem(_ error: ProviderError, field: String) -> Problem {
+        switch error {
+        case .invalidGrant:
+            Problem.validation(field: field, "the provider refused the authorization code (expired or already used); start the connection again")
+        case .unavailable, .rateLimited:
+            Problem.unavailable("The calendar provider is unavailable; try connecting again shortly.")
+        case .unauthorized, .notFound, .cursorExpired, .rejected:
+            Problem.validation(field: field, "the provider refused the connection (\(error))")
+        }
+    }
+
+    static func isWebURL(_ text: String) -> Bool {
+        guard text.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            return false
+        }
+        return scheme == "http" || scheme == "https"
+    }
+}
+
+extension Provider {
+    var displayName: String {
+        switch self {
+        case .google: "Google Calendar"
+        case .microsoft: "Microsoft Outlook"
+        case .caldav: "CalDAV"
+        }
+    }
+}
+
+/// Collects field errors for one `422 validation_failed`.
+struct FieldErrorList {
+    private var errors: [Problem.FieldError] = []
+
+    mutating func add(_ field: String, _ message: String) {
+        errors.append(.init(field: field, message: message))
+    }
+
+    func throwIfAny() throws {
+        if !errors.isEmpty { throw Problem.validation(errors) }
+    }
+}
+
+/// An integration as the API shows it: `{id, provider, calendar_id, status, last_synced_at}` plus
+/// the account, the last sync error and when it was connected.
+struct IntegrationResource: ResponseEncodable, Codable, Sendable, Equatable {
+    var id: String
+    var provider: String
+    var account: String
+    var calendarId: String
+    var status: String
+    var lastSyncedAt: String?
+    var lastSyncError: String?
+    var createdAt: String
+
+    init(_ record: IntegrationRecord) {
+        id = record.id.uuidString.lowercased()
+        provider = record.provider.rawValue
+        account = record.account
+        calendarId = record.calendarID
+        status = record.status.rawValue
+        lastSyncedAt = record.lastSyncedAt.map(RFC3339.format)
+        lastSyncError = record.lastSyncError
+        createdAt = RFC3339.format(record.createdAt)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(account, forKey: .account)
+        try container.encode(calendarId, forKey: .calendarId)
+        try container.encode(status, forKey: .status)
+        try container.encode(lastSyncedAt, forKey: .lastSyncedAt)  // null until the first sync
+        try container.encode(lastSyncError, forKey: .lastSyncError)
+        try container.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+struct IntegrationList: ResponseEncodable, Codable, Sendable {
+    var data: [IntegrationResource]
+    var nextCursor: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
