@@ -132,7 +132,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         tests("IntegrationServiceTests", [
-            "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService",
+            "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService", "NotifierService",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("SchedulingCoreTests", ["SchedulingCore"]),

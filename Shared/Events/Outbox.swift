@@ -22,6 +22,25 @@ package enum Outbox {
         try await enqueue(type: Event.type, version: Event.version, data: event, requestID: requestID, occurredAt: occurredAt, in: session)
     }
 
+    /// An outbox row not written yet: for callers that insert it in the same statement as their
+    /// change (a data-modifying CTE), saving a round trip.
+    package struct Row: Sendable {
+        package let id: UUID
+        package let type: String
+        package let version: Int
+        /// The envelope JSON.
+        package let body: String
+        package let requestID: String?
+    }
+
+    /// The row ``enqueue(_:requestID:occurredAt:in:)`` would write.
+    package static func row<Event: DomainEvent>(_ event: Event, requestID: String?, occurredAt: Date = Date()) throws -> Row {
+        let id = UUID()
+        let envelope = EventEnvelope(id: id, type: Event.type, occurredAt: occurredAt, version: Event.version, data: event)
+        let body = String(decoding: try EventCoding.encoder.encode(envelope), as: UTF8.self)
+        return Row(id: id, type: Event.type, version: Event.version, body: body, requestID: requestID)
+    }
+
     /// Writes an event given by its type name and version (for types not known at compile time).
     @discardableResult
     package static func enqueue<Data: Codable & Sendable>(

@@ -11,9 +11,10 @@ import Postgres
 struct BookingEvents: Sendable {
     let encryptionKey: EncryptionKey
 
-    func created(_ booking: Booking, cancelToken: String, requestID: String, in session: PostgresSession) async throws {
+    /// The `booking.created` outbox row, written in the booking's own INSERT statement.
+    func created(_ booking: Booking, cancelToken: String, requestID: String) throws -> Outbox.Row {
         let event = BookingCreated(booking: snapshot(booking), sealedCancelToken: try seal(cancelToken, for: booking.id))
-        try await Outbox.enqueue(event, requestID: requestID, in: session)
+        return try Outbox.row(event, requestID: requestID)
     }
 
     func cancelled(_ booking: Booking, reason: String?, by actor: String, requestID: String, in session: PostgresSession) async throws {

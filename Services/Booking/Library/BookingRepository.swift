@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Postgres
 
@@ -7,6 +8,30 @@ struct BookingRepository: Sendable {
     /// Returns `false` when the host does not exist.
     func lockHost(_ hostID: UUID, in session: PostgresSession) async throws -> Bool {
         try await !session.query("SELECT id FROM users WHERE id = \(hostID) FOR UPDATE").isEmpty
+    }
+
+    /// Inserts the booking and its event's outbox row in one statement (one round trip); the
+    /// event is built from the booking as it will be stored.
+    func insert(_ booking: Booking, event: (Booking) throws -> Outbox.Row, in session: PostgresSession) async throws -> Booking {
+        let message = try event(booking)
+        let rows = try await session.query("""
+            WITH inserted AS (
+                INSERT INTO bookings (id, host_user_id, meeting_type_id, start_time, end_time, buffer_before_minutes,
+                                      buffer_after_minutes, status, invitee_name, invitee_email, invitee_timezone, answers,
+                                      version, cancel_token_hash, rescheduled_from)
+                VALUES (\(booking.id), \(booking.hostUserID), \(booking.meetingTypeID), \(booking.startTime), \(booking.endTime),
+                        \(booking.bufferBeforeMinutes), \(booking.bufferAfterMinutes), \(booking.status.rawValue),
+                        \(booking.inviteeName), \(booking.inviteeEmail), \(booking.inviteeTimezone),
+                        \(try PostgresJSON(encoding: booking.answers))::jsonb, \(booking.version),
+                        \(PostgresBytes(booking.cancelTokenHash))::bytea, \(booking.rescheduledFrom))
+                RETURNING \(unescaped: Booking.columns)
+            ), event AS (
+                INSERT INTO outbox (id, type, version, body, request_id)
+                SELECT \(message.id), \(message.type), \(message.version), \(message.body), \(message.requestID) FROM inserted
+            )
+            SELECT * FROM inserted
+            """)
+        return try Booking(row: rows[0])
     }
 
     func insert(_ booking: Booking, in session: PostgresSession) async throws -> Booking {

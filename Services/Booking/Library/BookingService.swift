@@ -41,7 +41,8 @@ package enum BookingService {
             cache: AvailabilityCache(redis: deps.redis, metrics: metrics, logger: deps.logger),
             metrics: metrics,
             logger: deps.logger,
-            now: now
+            now: now,
+            meetingTypes: MeetingTypeDirectory()
         )
     }
 }

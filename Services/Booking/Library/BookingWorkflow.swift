@@ -25,6 +25,7 @@ struct BookingWorkflow: Sendable {
     let now: @Sendable () -> Date
     let schedules = ScheduleRepository()
     let bookings = BookingRepository()
+    let meetingTypes: MeetingTypeDirectory
 
     // MARK: Create
 
@@ -65,34 +66,34 @@ struct BookingWorkflow: Sendable {
     }
 
     private func book(_ request: CreateBookingRequest, idempotencyKey: String?, requestHash: [UInt8], requestID: String) async throws -> (BookingResponse, [UInt8]) {
-        let meetingType = try await database.primary.withConnection { try await schedules.meetingType(id: request.meetingTypeID, in: $0) }
-        guard let (type, host) = meetingType, type.isActive else {
+        guard let type = try await meetingTypes.lookup(request.meetingTypeID, schedules: schedules, database: database.primary), type.isActive else {
             throw Problem.validation(field: "meeting_type_id", "must be an existing, active meeting type")
         }
-        let lockToken = await lock.acquire(host: host.id)
+        let hostID = type.hostID
+        let lockToken = await lock.acquire(host: hostID)
         let committed: (BookingResponse, [UInt8], [UInt8]?)
         do {
             committed = try await database.primary.withTransaction { tx in
-                guard try await bookings.lockHost(host.id, in: tx) else { throw Problem.slotUnavailable }
+                guard try await bookings.lockHost(hostID, in: tx) else { throw Problem.slotUnavailable }
                 let end = request.startTime.addingTimeInterval(Double(type.durationMinutes * 60))
-                guard let inputs = try await schedules.inputs(meetingTypeID: type.id, around: request.startTime..<end, in: tx),
+                guard let inputs = try await schedules.inputs(meetingTypeID: request.meetingTypeID, around: request.startTime..<end, in: tx),
                       inputs.meetingType.isActive
                 else {
+                    meetingTypes.forget(request.meetingTypeID)
                     throw Problem.validation(field: "meeting_type_id", "must be an existing, active meeting type")
                 }
                 try checkOffered(request.startTime, inputs: inputs, excluding: nil)
                 let current = inputs.meetingType
                 let token = try CancelToken.make()
                 let booking = try await bookings.insert(Booking(
-                    id: UUID(), status: .confirmed, meetingTypeID: current.id, hostUserID: host.id,
+                    id: UUID(), status: .confirmed, meetingTypeID: current.id, hostUserID: hostID,
                     startTime: request.startTime,
                     endTime: request.startTime.addingTimeInterval(Double(current.durationMinutes * 60)),
                     bufferBeforeMinutes: current.bufferBeforeMinutes, bufferAfterMinutes: current.bufferAfterMinutes,
                     inviteeName: request.inviteeName, inviteeEmail: request.inviteeEmail,
                     inviteeTimezone: request.inviteeTimezone, answers: request.answers, version: 1,
                     rescheduledFrom: nil, createdAt: now(), cancelTokenHash: token.hash
-                ), in: tx)
-                try await events.created(booking, cancelToken: token.text, requestID: requestID, in: tx)
+                ), event: { try events.created($0, cancelToken: token.text, requestID: requestID) }, in: tx)
                 let response = BookingResponse(booking, cancelToken: token.text)
                 let body = Array(try JSONEncoder.contract.encode(response))
                 let sealed = try await idempotencyKey.asyncMap {
@@ -101,20 +102,20 @@ struct BookingWorkflow: Sendable {
                 return (response, body, sealed)
             }
         } catch let error as PostgresError where error.kind == .exclusionViolation || error.kind == .uniqueViolation {
-            await lock.release(host: host.id, token: lockToken)
+            await lock.release(host: hostID, token: lockToken)
             metrics.doubleBookingPrevented(layer: "constraint")
             throw Problem.slotUnavailable
         } catch {
-            await lock.release(host: host.id, token: lockToken)
+            await lock.release(host: hostID, token: lockToken)
             throw error
         }
-        await lock.release(host: host.id, token: lockToken)
+        // One Redis call releases the lock and bumps the host's availability generation.
+        await lock.releaseAndInvalidate(host: hostID, token: lockToken, generationKey: AvailabilityCache.generationKey(for: hostID))
         let (response, body, sealed) = committed
         if let idempotencyKey, let sealed {
             await idempotency.storeHotCopy(idempotencyKey, hash: requestHash, status: 201, sealed: sealed)
         }
-        await cache.invalidate(host: host.id)
-        logger.info("booking created", metadata: ["booking.id": "\(response.id)", "host.id": "\(host.id)"])
+        logger.info("booking created", metadata: ["booking.id": "\(response.id)", "host.id": "\(hostID)"])
         return (response, body)
     }
 

@@ -30,6 +30,24 @@ struct HostLock: Sendable {
         }
     }
 
+    /// Compare-and-delete of the lock (when `ARGV[1]` is a token), then `INCR` of the generation key.
+    static let releaseAndIncrementScript = RedisScript("""
+        if ARGV[1] ~= '' and redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+        return redis.call('incr', KEYS[2])
+        """)
+
+    /// After a commit: releases the lock (if this request owns it) and bumps the host's
+    /// availability generation, in one round trip. Best effort: the lock expires by itself, and
+    /// the availability service also bumps the generation when the booking event reaches it.
+    func releaseAndInvalidate(host: UUID, token: String?, generationKey: String) async {
+        do {
+            _ = try await redis.evalsha(Self.releaseAndIncrementScript, keys: [Self.key(for: host), generationKey], arguments: [token ?? ""])
+        } catch {
+            metrics.redisSkipped("cache_invalidation")
+            logger.warning("lock release and slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host)", "error": "\(error)"])
+        }
+    }
+
     /// Releases the lock if this request still owns it (compare-and-delete).
     func release(host: UUID, token: String?) async {
         guard let token else { return }
