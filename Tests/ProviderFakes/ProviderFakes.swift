@@ -1,2 +1,0 @@
-/// Local fakes of the calendar providers' documented HTTP APIs, for tests only.
-package enum ProviderFakes {}
