@@ -238,7 +238,7 @@ struct IntegrationController: Sendable {
                 try await channels.register(record)
             } catch {
                 logger.notice("push registration failed; the poller covers the integration", metadata: [
-                    "integration": "\(record.id)", "error": "\(error)",
+                    "integration": "\(record.id)", "error": "\(String(reflecting: error))",
                 ])
             }
         }

@@ -173,7 +173,7 @@ package enum IntegrationRepository {
             UPDATE calendar_integrations SET
                 sealed_access_token = \(sealedAccessToken), access_token_key_id = \(keyID), access_token_expires_at = \(expiresAt),
                 sealed_secret = coalesce(\(sealedRefreshToken), sealed_secret),
-                secret_key_id = CASE WHEN \(sealedRefreshToken) IS NULL THEN secret_key_id ELSE \(keyID) END,
+                secret_key_id = CASE WHEN \(sealedRefreshToken)::text IS NULL THEN secret_key_id ELSE \(keyID) END,
                 updated_at = now()
             WHERE id = \(id)
             """)

@@ -113,7 +113,7 @@ package struct PushChannels: Sendable {
             }
         } catch {
             logger.notice("could not stop a push channel at the provider; it will expire", metadata: [
-                "integration": "\(record.id)", "channel": "\(channel.channelID)", "error": "\(error)",
+                "integration": "\(record.id)", "channel": "\(channel.channelID)", "error": "\(String(reflecting: error))",
             ])
         }
         try await database.withConnection { try await IntegrationRepository.deleteChannel(channel.channelID, in: $0) }

@@ -134,7 +134,7 @@ struct WebhookController: Sendable {
                 }
             } catch {
                 logger.notice("subscription lifecycle handling failed; the poller covers the integration", metadata: [
-                    "subscription": "\(channel.channelID)", "error": "\(error)",
+                    "subscription": "\(channel.channelID)", "error": "\(String(reflecting: error))",
                 ])
             }
         }

@@ -60,7 +60,7 @@ package struct CalendarSyncer: Sendable {
                     return record
                 }
             } catch {
-                logger.warning("sync claim failed", metadata: ["integration": "\(id)", "error": "\(error)"])
+                logger.warning("sync claim failed", metadata: ["integration": "\(id)", "error": "\(String(reflecting: error))"])
                 return .failed
             }
             guard let record = claimed else { return round == 0 ? .skipped : outcome }
@@ -108,7 +108,7 @@ package struct CalendarSyncer: Sendable {
             metrics.providerError(record.provider, error)
             return await handle(error, record: record, metadata: metadata)
         } catch {
-            logger.error("sync failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            logger.error("sync failed", metadata: metadata.merging(["error": "\(String(reflecting: error))"]) { $1 })
             await backOff(record, error: "\(error)", base: settings.outageBackoff, at: nil)
             metrics.sync(record.provider, outcome: "failed")
             return .failed
@@ -116,7 +116,7 @@ package struct CalendarSyncer: Sendable {
     }
 
     private func handle(_ error: ProviderError, record: IntegrationRecord, metadata: Logger.Metadata) async -> Outcome {
-        let metadata = metadata.merging(["error": "\(error)"]) { $1 }
+        let metadata = metadata.merging(["error": "\(String(reflecting: error))"]) { $1 }
         switch error {
         case let .invalidGrant(reason):
             logger.warning("grant revoked: integration needs a new authorization", metadata: metadata)
@@ -154,7 +154,7 @@ package struct CalendarSyncer: Sendable {
                 )
             }
         } catch {
-            logger.error("could not record a sync failure", metadata: ["integration": "\(record.id)", "error": "\(error)"])
+            logger.error("could not record a sync failure", metadata: ["integration": "\(record.id)", "error": "\(String(reflecting: error))"])
         }
     }
 
@@ -170,7 +170,7 @@ package struct CalendarSyncer: Sendable {
                 }
             }
         } catch {
-            logger.error("could not mark the integration needs_reauth", metadata: ["integration": "\(record.id)", "error": "\(error)"])
+            logger.error("could not mark the integration needs_reauth", metadata: ["integration": "\(record.id)", "error": "\(String(reflecting: error))"])
         }
     }
 }

@@ -47,7 +47,7 @@ package struct IntegrationPoller: Service {
                     try await channels.renew(channel, of: record)
                 } catch {
                     logger.notice("push channel renewal failed; the poller covers the integration", metadata: [
-                        "integration": "\(record.id)", "error": "\(error)",
+                        "integration": "\(record.id)", "error": "\(String(reflecting: error))",
                     ])
                 }
             }
@@ -60,7 +60,7 @@ package struct IntegrationPoller: Service {
                 do {
                     try await channels.register(record)
                 } catch {
-                    logger.debug("push channel registration failed; polling instead", metadata: ["integration": "\(id)", "error": "\(error)"])
+                    logger.debug("push channel registration failed; polling instead", metadata: ["integration": "\(id)", "error": "\(String(reflecting: error))"])
                 }
             }
 
@@ -72,7 +72,7 @@ package struct IntegrationPoller: Service {
             metrics.needingReauth(reauth)
             if purged > 0 { logger.debug("expired OAuth states deleted", metadata: ["count": "\(purged)"]) }
         } catch {
-            logger.warning("poll round failed", metadata: ["error": "\(error)"])
+            logger.warning("poll round failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 }

@@ -93,11 +93,11 @@ package struct MeetingWriter: Sendable {
                 return nil
             case .rateLimited, .unavailable, .unauthorized:
                 metrics.write(record.provider, operation: operation, outcome: "retry")
-                logger.notice("calendar write failed; retrying through the event retry path", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                logger.notice("calendar write failed; retrying through the event retry path", metadata: metadata.merging(["error": "\(String(reflecting: error))"]) { $1 })
                 throw error
             case .notFound, .rejected, .cursorExpired:
                 metrics.write(record.provider, operation: operation, outcome: "failed")
-                logger.warning("calendar write refused by the provider", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                logger.warning("calendar write refused by the provider", metadata: metadata.merging(["error": "\(String(reflecting: error))"]) { $1 })
                 return nil
             }
         }

@@ -1,0 +1,401 @@
+import AMQP
+import AvailabilityService
+import BookingService
+import Curl
+import Events
+import Foundation
+import Hummingbird
+import Logging
+import NotifierService
+import Postgres
+import ProviderFakes
+import ServiceRuntime
+@testable import IntegrationService
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Configuration and small tools shared by the integration service's tests.
+enum IntegrationTestSupport {
+    static let secret = "integration-test-secret-0123456789abcdef"
+
+    static var databaseURL: String {
+        ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
+    }
+
+    static var encryptionKeyHex: String {
+        ProcessInfo.processInfo.environment["TOKEN_ENCRYPTION_KEY"] ?? String(repeating: "ab", count: 32)
+    }
+
+    static func configuration(port: Int = 0, _ overrides: [String: String] = [:]) throws -> ServiceConfiguration {
+        var environment = ProcessInfo.processInfo.environment
+        environment["AUTH_SECRET"] = secret
+        environment["TOKEN_ENCRYPTION_KEY"] = encryptionKeyHex
+        environment["DATABASE_URL"] = databaseURL
+        environment["DATABASE_POOL_SIZE"] = environment["DATABASE_POOL_SIZE"] ?? "6"
+        environment["PORT"] = String(port)
+        environment["HOST"] = "127.0.0.1"
+        environment["PASSWORD_HASH_COST"] = "4"
+        for (key, value) in overrides { environment[key] = value }
+        return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: port)
+    }
+
+    static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["INTEGRATION_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }
+
+    static func amqpConfiguration() throws -> AMQPConfiguration {
+        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/")
+    }
+
+    static func freshTag() -> String {
+        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8)).lowercased()
+    }
+
+    /// A TCP port nothing listens on right now (bound and released: the app binds it next).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        precondition(bound == 0, "could not find a free port")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
+    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    static var sinkDirectory: URL {
+        if let folder = ProcessInfo.processInfo.environment["SMTP_SINK_DIR"], !folder.isEmpty { return URL(fileURLWithPath: folder) }
+        let root = ProcessInfo.processInfo.environment["RENDEZVOUS_ROOT"]
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        return URL(fileURLWithPath: root).appendingPathComponent(".run/mail")
+    }
+
+    /// Raw messages in the SMTP sink addressed to `recipient`.
+    static func mails(to recipient: String) -> [String] {
+        let folder = sinkDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().filter { $0.hasSuffix(".eml") }.compactMap { name -> String? in
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { return nil }
+            let raw = String(decoding: data, as: UTF8.self)
+            return raw.contains("To: \(recipient)") ? raw : nil
+        }
+    }
+}
+
+/// A service application listening on a real loopback port (providers call its webhooks).
+final class LiveApp: Sendable {
+    let baseURL: String
+    private let task: Task<Void, any Error>
+
+    private init(baseURL: String, task: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.task = task
+    }
+
+    static func start(_ app: some ApplicationProtocol & Sendable, port: Int) async throws -> LiveApp {
+        let task = Task { try await app.runService() }
+        let live = LiveApp(baseURL: "http://127.0.0.1:\(port)", task: task)
+        let client = CurlHTTPClient(configuration: .init(numberOfThreads: 1))
+        defer { Task { try? await client.shutdown() } }
+        let up = await IntegrationTestSupport.eventually(timeout: .seconds(30)) {
+            (try? await client.execute(HTTPClientRequest(url: live.baseURL + "/health", timeout: .seconds(2))).status) == 200
+        }
+        guard up else {
+            task.cancel()
+            throw HarnessError("the app on port \(port) did not come up")
+        }
+        return live
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A host (schedule Monday–Friday 09:00–17:00 in its zone, a 30-minute meeting type), the
+/// integration service with the provider fakes' URLs, and the availability and booking services,
+/// all live on loopback over the real stack.
+final class IntegrationHarness: @unchecked Sendable {
+    let tag = IntegrationTestSupport.freshTag()
+    let db: PostgresClient
+    let http = CurlHTTPClient(configuration: .init(numberOfThreads: 4))
+    let hostID = UUID()
+    let hostEmail: String
+    let hostZone: String
+    let meetingTypeID = UUID()
+    let hostToken: String
+    let google: FakeGoogle
+    let microsoft: FakeMicrosoft
+    private(set) var integration: LiveApp!
+    private(set) var availability: LiveApp!
+    private(set) var booking: LiveApp!
+    private var notifier: LiveApp?
+    private let partsBox = PartsHolder()
+
+    var parts: IntegrationService.Parts { partsBox.parts! }
+    var queue: String { "integration.test.\(tag)" }
+    var notifierQueue: String { "notifier.test.int-\(tag)" }
+
+    private init(db: PostgresClient, hostZone: String, google: FakeGoogle, microsoft: FakeMicrosoft) async throws {
+        self.db = db
+        self.hostZone = hostZone
+        self.google = google
+        self.microsoft = microsoft
+        hostEmail = "host-\(tag)@example.com"
+        hostToken = try await AccessTokens(secret: IntegrationTestSupport.secret).issue(for: hostID)
+    }
+
+    /// Everything up; `settings` may adjust the integration service's settings (backoffs, window).
+    static func start(
+        hostZone: String = "Europe/London", notifier: Bool = false,
+        adjust: (inout IntegrationSettings) -> Void = { _ in }
+    ) async throws -> IntegrationHarness {
+        let db = PostgresClient(
+            configuration: PostgresConfiguration(url: IntegrationTestSupport.databaseURL, maxConnections: 4, applicationName: "integration-tests"),
+            logger: IntegrationTestSupport.logger("integration.postgres")
+        )
+        try await DatabaseMigrator.bundled().migrate(db, logger: IntegrationTestSupport.logger("migrations"))
+        let google = try await FakeGoogle.start()
+        let microsoft = try await FakeMicrosoft.start()
+        let harness = try await IntegrationHarness(db: db, hostZone: hostZone, google: google, microsoft: microsoft)
+        try await harness.makeHost()
+        try await harness.startServices(notifier: notifier, adjust: adjust)
+        return harness
+    }
+
+    private func makeHost() async throws {
+        try await db.query("""
+            INSERT INTO users (id, email, password_hash, name, time_zone, slug)
+            VALUES (\(hostID), \(hostEmail), 'x', 'Hana Host', \(hostZone), \("i-\(tag)"))
+            """)
+        try await db.query("""
+            INSERT INTO meeting_types (id, user_id, name, slug, duration_minutes, slot_interval_minutes, max_days_in_future)
+            VALUES (\(meetingTypeID), \(hostID), 'Intro call', 'intro', 30, 30, 60)
+            """)
+        for day in 1 ... 5 {
+            try await db.query("""
+                INSERT INTO availability_rules (user_id, day_of_week, start_time, end_time) VALUES (\(hostID), \(day), '09:00'::time, '17:00'::time)
+                """)
+        }
+    }
+
+    private func startServices(notifier withNotifier: Bool, adjust: (inout IntegrationSettings) -> Void) async throws {
+        let port = try IntegrationTestSupport.freePort()
+        let base = "http://127.0.0.1:\(port)"
+        var settings = IntegrationSettings(
+            google: .init(
+                clientID: google.clientID, clientSecret: google.clientSecret, authorizeURL: google.authorizeURL,
+                tokenURL: google.tokenURL, apiURL: google.calendarAPIURL, scopes: IntegrationSettings.googleScopes
+            ),
+            microsoft: .init(
+                clientID: microsoft.clientID, clientSecret: microsoft.clientSecret, authorizeURL: microsoft.authorizeURL,
+                tokenURL: microsoft.tokenURL, apiURL: microsoft.graphURL, scopes: IntegrationSettings.microsoftScopes
+            ),
+            redirectBaseURL: base, webhookBaseURL: base,
+            pollInterval: .seconds(3600)  // tests run poll rounds themselves
+        )
+        adjust(&settings)
+        let host = hostID
+        let holder = partsBox
+        var options = IntegrationOptions(
+            settings: settings, queue: queue, consumer: .init(retryDelays: [.milliseconds(300), .milliseconds(600)]),
+            acceptsHost: { $0 == host }, polls: false
+        )
+        options.onBuilt = { holder.parts = $0 }
+        let integrationApp = try await buildApplication(
+            IntegrationService.definition(options), configuration: IntegrationTestSupport.configuration(port: port),
+            logger: IntegrationTestSupport.logger("integration")
+        )
+        integration = try await LiveApp.start(integrationApp, port: port)
+
+        let availabilityPort = try IntegrationTestSupport.freePort()
+        let availabilityApp = try await buildApplication(
+            AvailabilityService.definition(passwordHashCost: 4), configuration: IntegrationTestSupport.configuration(port: availabilityPort),
+            logger: IntegrationTestSupport.logger("availability")
+        )
+        availability = try await LiveApp.start(availabilityApp, port: availabilityPort)
+
+        let bookingPort = try IntegrationTestSupport.freePort()
+        let bookingApp = try await buildApplication(
+            BookingService.definition, configuration: IntegrationTestSupport.configuration(port: bookingPort),
+            logger: IntegrationTestSupport.logger("booking")
+        )
+        booking = try await LiveApp.start(bookingApp, port: bookingPort)
+
+        if withNotifier {
+            let notifierPort = try IntegrationTestSupport.freePort()
+            var dispatcher = NotificationDispatcher.Configuration(pollInterval: .milliseconds(250))
+            dispatcher.onlyHosts = [host]
+            let notifierApp = try await buildApplication(
+                NotifierService.definition(NotifierOptions(
+                    queue: notifierQueue, consumer: .init(retryDelays: [.milliseconds(300)]), dispatcher: dispatcher, acceptsHost: { $0 == host }
+                )),
+                configuration: IntegrationTestSupport.configuration(port: notifierPort),
+                logger: IntegrationTestSupport.logger("notifier")
+            )
+            notifier = try await LiveApp.start(notifierApp, port: notifierPort)
+        }
+    }
+
+    func stop() async {
+        await integration?.stop()
+        await availability?.stop()
+        await booking?.stop()
+        await notifier?.stop()
+        let amqp = AMQPConnection(configuration: try! IntegrationTestSupport.amqpConfiguration(), logger: IntegrationTestSupport.logger("amqp"))
+        let topologies = [
+            EventTopology(queue: queue, bindings: [], retryDelays: [.milliseconds(300), .milliseconds(600)], deliveryLimit: EventTopology.defaultDeliveryLimit),
+            EventTopology(queue: notifierQueue, bindings: [], retryDelays: [.milliseconds(300)], deliveryLimit: EventTopology.defaultDeliveryLimit),
+        ]
+        for name in topologies.flatMap(\.queueNames) {
+            _ = try? await amqp.deleteQueue(name)
+        }
+        await amqp.close()
+        await google.shutdown()
+        await microsoft.shutdown()
+        try? await http.shutdown()
+        try? await db.shutdown()
+    }
+
+    // MARK: HTTP
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPClientHeaders
+        var body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func json() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] ?? [:]
+        }
+    }
+
+    func request(_ method: HTTPClientRequest.Method, _ url: String, token: String? = nil, json: String? = nil, headers: HTTPClientHeaders = [:]) async throws -> Reply {
+        var request = HTTPClientRequest(method: method, url: url, headers: headers, body: json.map { Array($0.utf8) })
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if json != nil { request.headers.add(name: "Content-Type", value: "application/json") }
+        let response = try await http.execute(request)
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Connects the host's calendar at `provider` the way a browser does: authorize → the
+    /// provider's consent redirect → our callback. Returns the callback's reply.
+    func connect(_ provider: Provider) async throws -> Reply {
+        let started = try await request(.post, integration.baseURL + "/api/integrations/\(provider.rawValue)/authorize", token: hostToken)
+        guard started.status == 200, let url = try started.json()["authorization_url"] as? String else {
+            throw HarnessError("authorize answered \(started.status): \(started.text)")
+        }
+        let consent = try await request(.get, url)
+        guard consent.status == 302, let location = consent.headers.first(name: "Location") else {
+            throw HarnessError("the provider answered \(consent.status) to the authorization request")
+        }
+        return try await request(.get, location)
+    }
+
+    /// The host's only integration id.
+    func integrationID() async throws -> UUID {
+        let rows = try await db.query("SELECT id FROM calendar_integrations WHERE host_user_id = \(hostID) ORDER BY created_at LIMIT 1")
+        guard let row = rows.first else { throw HarnessError("no integration") }
+        return try row.decode("id", as: UUID.self)
+    }
+
+    /// Waits until no sync of the integration is queued or running in the service.
+    func settle(_ id: UUID) async {
+        await parts.coordinator.waitUntilIdle(id)
+    }
+
+    /// Busy intervals stored for the host.
+    func busy() async throws -> [(start: Date, end: Date)] {
+        try await db.query("""
+            SELECT start_time, end_time FROM external_busy_intervals WHERE host_user_id = \(hostID) ORDER BY start_time
+            """).map { (try $0.decode("start_time", as: Date.self), try $0.decode("end_time", as: Date.self)) }
+    }
+
+    /// The slots offered on `date` (the host's zone), as UTC instants.
+    func slots(on date: String) async throws -> Set<Date> {
+        let reply = try await request(.get, availability.baseURL + "/api/availability/slots?meeting_type_id=\(meetingTypeID.uuidString.lowercased())&start_date=\(date)&end_date=\(date)&timezone=UTC")
+        guard reply.status == 200 else { throw HarnessError("slots answered \(reply.status): \(reply.text)") }
+        var found = Set<Date>()
+        func collect(_ value: Any) {
+            if let dict = value as? [String: Any] {
+                if let start = dict["start_time"] as? String ?? dict["start"] as? String, let date = RFC3339.parse(start) { found.insert(date) }
+                for child in dict.values { collect(child) }
+            } else if let array = value as? [Any] {
+                for child in array { collect(child) }
+            }
+        }
+        collect(try JSONSerialization.jsonObject(with: Data(reply.body)))
+        return found
+    }
+
+    /// The next weekday at least two days ahead, as a date and its 00:00 in the host's zone.
+    func workday(daysAhead: Int = 2) -> (date: String, midnight: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: hostZone)!
+        var day = calendar.startOfDay(for: Date().addingTimeInterval(Double(daysAhead) * 86_400))
+        while [1, 7].contains(calendar.component(.weekday, from: day)) { day = calendar.date(byAdding: .day, value: 1, to: day)! }
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        return (String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!), day)
+    }
+
+    /// The day after `date` (`YYYY-MM-DD`).
+    func nextDate(_ date: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: formatter.date(from: date)!.addingTimeInterval(86_400))
+    }
+
+    /// Books `start` through the booking service; returns the booking JSON.
+    func book(_ start: Date, email: String? = nil) async throws -> [String: Any] {
+        let body = """
+            {"meeting_type_id":"\(meetingTypeID.uuidString.lowercased())","start_time":"\(RFC3339.format(start))","invitee_name":"Ivy Invitee",
+             "invitee_email":"\(email ?? "ivy-\(tag)@example.com")","invitee_timezone":"America/New_York"}
+            """
+        let reply = try await request(.post, booking.baseURL + "/api/bookings", json: body)
+        guard reply.status == 201 else { throw HarnessError("booking answered \(reply.status): \(reply.text)") }
+        return try reply.json()
+    }
+}
+
+/// Where the test sees the service's parts once the app built them.
+final class PartsHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: IntegrationService.Parts?
+
+    var parts: IntegrationService.Parts? {
+        get { lock.lock(); defer { lock.unlock() }; return value }
+        set { lock.lock(); value = newValue; lock.unlock() }
+    }
+}
