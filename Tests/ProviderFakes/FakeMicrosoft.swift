@@ -48,7 +48,7 @@ package final class FakeMicrosoft: Sendable {
         self.server = server
         self.baseURL = server.baseURL
         self.state = NIOLockedValueBox(state)
-        self.deliveries = FakeDeliveries(now: now)
+        self.deliveries = FakeDeliveries(userAgent: "Microsoft-Graph-Notifications (fake)", now: now)
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.accountEmail = accountEmail
