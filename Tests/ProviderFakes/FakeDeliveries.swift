@@ -6,13 +6,15 @@ import NIOConcurrencyHelpers
 /// receiver's status. Deliveries caused by API calls run in tasks kept here, so a test can wait
 /// for them and shutdown can end them.
 final class FakeDeliveries: Sendable {
-    private let client = CurlHTTPClient(configuration: .init(numberOfThreads: 4, userAgent: "APIs-Google; (fake)"))
+    private let client: CurlHTTPClient
     private let sent = NIOLockedValueBox<[FakeDelivery]>([])
     private let pending = NIOLockedValueBox<[Int: Task<Void, Never>]>([:])
     private let counter = NIOLockedValueBox(0)
     private let now: @Sendable () -> Date
 
-    init(now: @escaping @Sendable () -> Date) {
+    /// Deliveries sent with `userAgent` (Google's say `APIs-Google`).
+    init(userAgent: String, now: @escaping @Sendable () -> Date) {
+        self.client = CurlHTTPClient(configuration: .init(numberOfThreads: 4, userAgent: userAgent))
         self.now = now
     }
 

@@ -45,7 +45,7 @@ package final class FakeGoogle: Sendable {
         self.server = server
         self.baseURL = server.baseURL
         self.state = NIOLockedValueBox(state)
-        self.deliveries = FakeDeliveries(now: now)
+        self.deliveries = FakeDeliveries(userAgent: "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)", now: now)
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.accountEmail = accountEmail

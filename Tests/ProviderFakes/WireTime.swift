@@ -75,3 +75,10 @@ enum WireTime {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 }
+
+extension WireTime {
+    /// `2026-03-10T14:00:00+00:00`, as Graph writes subscription expirations.
+    static func graphInstantOffset(_ date: Date) -> String {
+        String(rfc3339(date).dropLast()) + "+00:00"
+    }
+}
