@@ -1,0 +1,125 @@
+import Curl
+import Foundation
+import Postgres
+import ProviderFakes
+import ServiceRuntime
+import Testing
+@testable import IntegrationService
+
+/// Microsoft Graph end to end, against the local fake of Graph and the identity platform.
+@Suite(.timeLimit(.minutes(3)))
+struct MicrosoftIntegrationTests {
+    /// Connect (authorize → consent → callback with PKCE), delta sync, a notification removes a
+    /// slot, the meeting is written back and deleted, a lapsed delta token resyncs in full.
+    @Test func connectSyncPushAndWriteBack() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let day = h.workday()
+            let ten = day.midnight.addingTimeInterval(10 * 3600)
+            _ = try await h.microsoft.addEvent(.timed(start: ten, end: ten.addingTimeInterval(3600)), title: "Board meeting")
+            _ = try await h.microsoft.addEvent(.timed(start: ten.addingTimeInterval(2 * 3600), end: ten.addingTimeInterval(3 * 3600)), title: "Lunch", busy: false)
+
+            let reply = try await h.connect(.microsoft)
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(try reply.json()["provider"] as? String == "microsoft")
+            let id = try await h.integrationID()
+            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await h.busy().first?.start == ten)
+            #expect(try await IntegrationTestSupport.eventually { !h.microsoft.subscriptions.isEmpty })
+            await h.settle(id)
+
+            // The subscription was validated (the handshake answered) and carries our clientState.
+            let two = day.midnight.addingTimeInterval(14 * 3600)
+            #expect(try await h.slots(on: day.date).contains(two))
+            let clock = ContinuousClock.now
+            let added = try await h.microsoft.addEvent(.timed(start: two, end: two.addingTimeInterval(1800)), title: "Call")
+            #expect(try await IntegrationTestSupport.eventually(timeout: .seconds(5)) { !(try await h.slots(on: day.date).contains(two)) })
+            #expect(ContinuousClock.now - clock < .seconds(1))
+
+            // A deletion arrives as @removed in the delta.
+            await h.settle(id)
+            try await h.microsoft.deleteEvent(id: added)
+            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+
+            // A lapsed delta token: 410, then a full read.
+            await h.settle(id)
+            h.microsoft.invalidateSyncTokens()
+            let four = day.midnight.addingTimeInterval(16 * 3600)
+            _ = try await h.microsoft.addEvent(.timed(start: four, end: four.addingTimeInterval(1800)), title: "Late")
+            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 2 })
+            let deltas = h.microsoft.requests.filter { $0.path.hasSuffix("/calendarView/delta") }
+            let lastIncremental = try #require(deltas.lastIndex { $0.query("$deltatoken") != nil })
+            #expect(deltas[(lastIncremental + 1)...].contains { $0.query("startDateTime") != nil }, "the refused delta link was followed by a full read")
+            
+
+            // Write back and delete.
+            await h.settle(id)
+            let start = day.midnight.addingTimeInterval(9 * 3600)
+            let booking = try await h.book(start)
+            #expect(try await IntegrationTestSupport.eventually {
+                h.microsoft.events().contains { $0.title == "Intro call with Ivy Invitee" && $0.timing == .timed(start: start, end: start.addingTimeInterval(1800)) }
+            })
+            let bookingID = try #require(booking["id"] as? String)
+            let cancel = try await h.request(
+                .post, h.booking.baseURL + "/api/bookings/\(bookingID)/cancel", token: h.hostToken, json: #"{"reason":"moved"}"#
+            )
+            #expect(cancel.status == 200)
+            #expect(try await IntegrationTestSupport.eventually {
+                !h.microsoft.events().contains { $0.title == "Intro call with Ivy Invitee" }
+            })
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    /// The validation handshake is echoed as text/plain; a forged clientState or an unknown
+    /// subscription changes nothing; lifecycle `missed` syncs and `subscriptionRemoved` re-subscribes.
+    @Test func notificationsAndLifecycle() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let url = h.integration.baseURL + "/api/webhooks/microsoft-graph"
+            let handshake = try await h.request(.post, url + "?validationToken=Validation%3A%20Testing%20client%20application")
+            #expect(handshake.status == 200)
+            #expect(handshake.text == "Validation: Testing client application")
+            #expect(handshake.headers.first(name: "Content-Type")?.hasPrefix("text/plain") == true)
+
+            #expect(try await h.connect(.microsoft).status == 200)
+            let id = try await h.integrationID()
+            #expect(try await IntegrationTestSupport.eventually { !h.microsoft.subscriptions.isEmpty })
+            await h.settle(id)
+            let subscription = try #require(h.microsoft.subscriptions.first)
+            let before = h.microsoft.requests.count
+
+            let forged = #"{"value":[{"subscriptionId":"\#(subscription.id)","clientState":"forged","changeType":"updated","resource":"Users/x/Events/y"}]}"#
+            #expect(try await h.request(.post, url, json: forged).status == 202)
+            let unknown = #"{"value":[{"subscriptionId":"\#(UUID())","clientState":"x","changeType":"updated"}]}"#
+            #expect(try await h.request(.post, url, json: unknown).status == 202)
+            #expect(try await h.request(.post, url, json: "not json").status == 400)
+            try await Task.sleep(for: .milliseconds(300))
+            await h.settle(id)
+            #expect(h.microsoft.requests.count == before, "nothing synced")
+
+            // Lifecycle: missed → a sync.
+            h.microsoft.pushesEnabled = false
+            let start = h.workday().midnight.addingTimeInterval(11 * 3600)
+            _ = try await h.microsoft.addEvent(.timed(start: start, end: start.addingTimeInterval(1800)), title: "Quiet change")
+            h.microsoft.pushesEnabled = true
+            _ = await h.microsoft.sendLifecycle(subscriptionID: subscription.id, event: "missed")
+            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+
+            // subscriptionRemoved → a new subscription replaces it.
+            await h.settle(id)
+            _ = await h.microsoft.sendLifecycle(subscriptionID: subscription.id, event: "subscriptionRemoved")
+            #expect(try await IntegrationTestSupport.eventually {
+                try await h.db.query("SELECT channel_id FROM calendar_push_channels WHERE integration_id = \(id)")
+                    .contains { (try? $0.decode("channel_id", as: String.self)) != subscription.id }
+            })
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+}
