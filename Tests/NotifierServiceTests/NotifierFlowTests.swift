@@ -12,8 +12,6 @@ import Testing
 /// sends to the local stack's SMTP sink; the tests read the sink's files.
 @Suite("Notifier: events to emails in the SMTP sink")
 struct NotifierFlowTests {
-    static let baseURL = ProcessInfo.processInfo.environment["PUBLIC_BASE_URL"] ?? "http://127.0.0.1:8080"
-
     /// Runs the notifier app (consumer + dispatcher + routes) and a relay while `body` runs.
     @discardableResult
     static func withNotifier<Value: Sendable>(
@@ -29,11 +27,6 @@ struct NotifierFlowTests {
         return value
     }
 
-    static func mails(_ recipient: String, kind: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [SinkMessage] {
-        _ = try await NotifierTestSupport.eventually(timeout: timeout) { try MailSink.messages(to: recipient, kind: kind).count >= count }
-        return try MailSink.messages(to: recipient, kind: kind)
-    }
-
     @Test("a booking yields confirmations to both, each in its own zone and the other's across a DST boundary, with a valid invitation and the invitee's links")
     func confirmations() async throws {
         let f = try await NotifierFixture.make(hostZone: "America/New_York", hostName: "Hana O'Host")
@@ -41,8 +34,8 @@ struct NotifierFlowTests {
         let start = ISO8601DateFormatter().date(from: "2027-03-16T14:00:00Z")!
         try await Self.withNotifier(f) { client in
             let (booking, token) = try await f.book(start: start, inviteeZone: "Europe/London", inviteeName: "Ivy \"Ives\" Invitee")
-            let invitee = try #require(try await Self.mails(f.inviteeEmail, kind: "confirmation", count: 1).first)
-            let host = try #require(try await Self.mails(f.hostEmail, kind: "confirmation", count: 1).first)
+            let invitee = try #require(try await NotifierTestSupport.mails(f.inviteeEmail, kind: "confirmation", count: 1).first)
+            let host = try #require(try await NotifierTestSupport.mails(f.hostEmail, kind: "confirmation", count: 1).first)
 
             #expect(invitee.text.contains("For you (London): Tuesday, Mar 16, 2027 at 2:00 PM GMT"))
             #expect(invitee.text.contains("For your host (New York): Tuesday, Mar 16, 2027 at 10:00 AM EDT"))
@@ -55,8 +48,8 @@ struct NotifierFlowTests {
 
             // The invitee's links carry the token the booking service sealed; the host's email has none.
             let id = booking.id.uuidString.lowercased()
-            #expect(invitee.text.contains("\(Self.baseURL)/bookings/\(id)?token=\(token)"))
-            #expect(invitee.text.contains("\(Self.baseURL)/bookings/\(id)/reschedule?token=\(token)"))
+            #expect(invitee.text.contains("\(NotifierTestSupport.publicBaseURL)/bookings/\(id)?token=\(token)"))
+            #expect(invitee.text.contains("\(NotifierTestSupport.publicBaseURL)/bookings/\(id)/reschedule?token=\(token)"))
             #expect(invitee.html.contains("/bookings/\(id)/reschedule?token=\(token)"))
             #expect(!host.raw.contains(token))
             #expect(host.text.contains("Ivy \"Ives\" Invitee (\(f.inviteeEmail)) booked a meeting with you."))
@@ -154,10 +147,10 @@ struct NotifierFlowTests {
         let start = NotifierFixture.hoursAhead(72)
         try await Self.withNotifier(f) { _ in
             let (booking, _) = try await f.book(start: start, inviteeZone: "Asia/Tokyo")
-            _ = try await Self.mails(f.inviteeEmail, kind: "confirmation", count: 1)
+            _ = try await NotifierTestSupport.mails(f.inviteeEmail, kind: "confirmation", count: 1)
             _ = try await f.cancel(booking, reason: "Something came up; sorry, really", by: .invitee)
-            let invitee = try #require(try await Self.mails(f.inviteeEmail, kind: "cancellation", count: 1).first)
-            let host = try #require(try await Self.mails(f.hostEmail, kind: "cancellation", count: 1).first)
+            let invitee = try #require(try await NotifierTestSupport.mails(f.inviteeEmail, kind: "cancellation", count: 1).first)
+            let host = try #require(try await NotifierTestSupport.mails(f.hostEmail, kind: "cancellation", count: 1).first)
             #expect(invitee.text.contains("You cancelled your meeting."))
             #expect(host.text.contains("Ivy Invitee cancelled your meeting."))
             for message in [invitee, host] {
@@ -193,10 +186,10 @@ struct NotifierFlowTests {
         let second = first.addingTimeInterval(26 * 3600)
         try await Self.withNotifier(f) { _ in
             let (booking, _) = try await f.book(start: first, inviteeZone: "America/Los_Angeles")
-            _ = try await Self.mails(f.inviteeEmail, kind: "confirmation", count: 1)
+            _ = try await NotifierTestSupport.mails(f.inviteeEmail, kind: "confirmation", count: 1)
             let (moved, token) = try await f.reschedule(booking, to: second)
-            let invitee = try #require(try await Self.mails(f.inviteeEmail, kind: "reschedule", count: 1).first)
-            let host = try #require(try await Self.mails(f.hostEmail, kind: "reschedule", count: 1).first)
+            let invitee = try #require(try await NotifierTestSupport.mails(f.inviteeEmail, kind: "reschedule", count: 1).first)
+            let host = try #require(try await NotifierTestSupport.mails(f.hostEmail, kind: "reschedule", count: 1).first)
             let times = MeetingTimeFormatter()
             #expect(invitee.text.contains("For you (Los Angeles): \(times.localTime(second, in: "America/Los_Angeles").text)"))
             #expect(invitee.text.contains("For you (Los Angeles): \(times.localTime(first, in: "America/Los_Angeles").text)"))
@@ -237,23 +230,23 @@ struct NotifierFlowTests {
         let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 + 61 * 60)
         try await Self.withNotifier(f) { _ in
             let (booking, token) = try await f.book(start: start, inviteeZone: "Europe/Paris")
-            _ = try await Self.mails(f.inviteeEmail, kind: "confirmation", count: 1)
+            _ = try await NotifierTestSupport.mails(f.inviteeEmail, kind: "confirmation", count: 1)
             #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 try await f.scheduled(booking.id) == [
                     "confirmation:host:sent", "confirmation:invitee:sent", "reminder_1h:host:pending", "reminder_1h:invitee:pending",
                 ]
             })
             try await f.makeDue(booking.id, kind: .reminder1h)
-            let reminder = try #require(try await Self.mails(f.inviteeEmail, kind: "reminder_1h", count: 1).first)
+            let reminder = try #require(try await NotifierTestSupport.mails(f.inviteeEmail, kind: "reminder_1h", count: 1).first)
             #expect(reminder.entity.subject == "Reminder: Intro call with Hana O'Host in 1 hour")
             #expect(reminder.text.contains("For you (Paris): \(MeetingTimeFormatter().localTime(start, in: "Europe/Paris").text)"))
             #expect(reminder.text.contains("reschedule?token=\(token)"))
-            _ = try await Self.mails(f.hostEmail, kind: "reminder_1h", count: 1)
+            _ = try await NotifierTestSupport.mails(f.hostEmail, kind: "reminder_1h", count: 1)
 
             // Cancelled in the database before its reminder is due (the event is not even needed):
             // the dispatcher re-reads the booking and skips it.
             let other = try await f.book(start: start.addingTimeInterval(3600), email: "ivy-late-\(f.tag)@example.com")
-            _ = try await Self.mails("ivy-late-\(f.tag)@example.com", kind: "confirmation", count: 1)
+            _ = try await NotifierTestSupport.mails("ivy-late-\(f.tag)@example.com", kind: "confirmation", count: 1)
             _ = try await f.cancel(other.booking, reason: nil, event: false)
             try await f.makeDue(other.booking.id, kind: .reminder1h)
             #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
@@ -274,10 +267,10 @@ struct NotifierFlowTests {
                 try await Outbox.enqueue(IntegrationNeedsReauth(hostUserID: f.hostID, integrationID: UUID(), provider: "google"),
                                          requestID: nil, in: session)
             }
-            let mail = try #require(try await Self.mails(f.hostEmail, kind: "reconnect_calendar", count: 1).first)
+            let mail = try #require(try await NotifierTestSupport.mails(f.hostEmail, kind: "reconnect_calendar", count: 1).first)
             #expect(mail.entity.subject == "Action needed: reconnect your Google calendar")
             #expect(mail.text.contains("Hi Rita Host,"))
-            #expect(mail.text.contains("Reconnect your calendar: \(Self.baseURL)/integrations"))
+            #expect(mail.text.contains("Reconnect your calendar: \(NotifierTestSupport.publicBaseURL)/integrations"))
             #expect(mail.calendarPart == nil)
             #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                 let rows = try await f.db.query("SELECT status FROM email_notifications WHERE host_user_id = \(f.hostID) AND type = 'reconnect_calendar'")
@@ -300,8 +293,8 @@ struct NotifierFlowTests {
         let start = NotifierFixture.hoursAhead(24 * 30)
         let booking = try await Self.withNotifier(f) { _ in
             let booking = try await f.book(start: start).booking
-            _ = try await Self.mails(f.inviteeEmail, kind: "confirmation", count: 1)
-            _ = try await Self.mails(f.hostEmail, kind: "confirmation", count: 1)
+            _ = try await NotifierTestSupport.mails(f.inviteeEmail, kind: "confirmation", count: 1)
+            _ = try await NotifierTestSupport.mails(f.hostEmail, kind: "confirmation", count: 1)
             return booking
         }
         // The broker redelivers the same event (same id) to a restarted notifier.

@@ -81,6 +81,17 @@ enum NotifierTestSupport {
         return repositoryRoot.appendingPathComponent(".run/mail")
     }
 
+    /// The address the emails' links start with (the `PUBLIC_BASE_URL` the apps are built with).
+    static var publicBaseURL: String {
+        ProcessInfo.processInfo.environment["PUBLIC_BASE_URL"] ?? "http://127.0.0.1:8080"
+    }
+
+    /// Waits until the sink holds `count` messages of `kind` for `recipient` (or `timeout` passes), then returns them all.
+    static func mails(_ recipient: String, kind: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [SinkMessage] {
+        _ = try await eventually(timeout: timeout) { try MailSink.messages(to: recipient, kind: kind).count >= count }
+        return try MailSink.messages(to: recipient, kind: kind)
+    }
+
     /// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held.
     static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = ContinuousClock.now + timeout
