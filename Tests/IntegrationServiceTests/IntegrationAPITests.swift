@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import IntegrationService
+
+/// The integration service's HTTP surface: the OpenAPI document, authentication, and clear
+/// errors (problem JSON, never a 5xx) for every bad input.
+@Suite(.timeLimit(.minutes(2)))
+struct IntegrationAPITests {
+    @Test func openAPIDescribesExactlyTheRoutes() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let reply = try await h.request(.get, h.integration.baseURL + "/openapi.json")
+            #expect(reply.status == 200)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any])
+            let paths = try #require(object["paths"] as? [String: [String: Any]])
+            let operations = Set(paths.flatMap { path, item in item.keys.filter { $0 != "parameters" }.map { "\($0.uppercased()) \(path)" } })
+            #expect(operations == [
+                "GET /api/integrations", "POST /api/integrations/{provider}/authorize", "GET /api/integrations/{provider}/callback",
+                "POST /api/integrations/caldav", "POST /api/integrations/{id}/sync", "DELETE /api/integrations/{id}",
+                "POST /api/webhooks/google-calendar", "POST /api/webhooks/microsoft-graph",
+                "GET /health", "GET /ready", "GET /metrics", "GET /openapi.json",
+            ])
+            let schemas = try #require((object["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            for name in reply.text.components(separatedBy: "#/components/schemas/").dropFirst().map({ $0.prefix { $0 != "\"" } }) {
+                #expect(schemas[String(name)] != nil, "unresolved \(name)")
+            }
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    @Test func badInputIsAClearError() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let base = h.integration.baseURL + "/api/integrations"
+            #expect(try await h.request(.get, base).status == 401)
+            #expect(try await h.request(.get, base, token: "forged.token.value").status == 401)
+            let empty = try await h.request(.get, base, token: h.hostToken)
+            #expect(empty.status == 200)
+            #expect(empty.text == #"{"data":[],"next_cursor":null}"#)
+
+            #expect(try await h.request(.post, base + "/caldav", json: #"{"server_url":"http://x","username":"u","password":"p"}"#).status == 401)
+            let notJSON = try await h.request(.post, base + "/caldav", token: h.hostToken, json: "{nope")
+            #expect(notJSON.status == 400)
+            #expect(try notJSON.json()["code"] as? String == "malformed_json")
+            let missing = try await h.request(.post, base + "/caldav", token: h.hostToken, json: #"{"username":"u"}"#)
+            #expect(missing.status == 422)
+            #expect(try missing.json()["code"] as? String == "validation_failed")
+            let bad = try await h.request(.post, base + "/caldav", token: h.hostToken, json: #"{"server_url":"ftp://x","username":"","password":"","calendar_url":"nope"}"#)
+            #expect(bad.status == 422)
+            let fields = Set((try bad.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+            #expect(fields == ["server_url", "username", "password", "calendar_url"])
+            // A server that is not there is the host's input to fix, not a 5xx.
+            let unreachable = try await h.request(.post, base + "/caldav", token: h.hostToken, json: #"{"server_url":"http://127.0.0.1:1/dav","username":"u","password":"p"}"#)
+            #expect(unreachable.status == 422)
+
+            let unknown = UUID().uuidString.lowercased()
+            #expect(try await h.request(.post, base + "/\(unknown)/sync", token: h.hostToken).status == 404)
+            #expect(try await h.request(.post, base + "/not-a-uuid/sync", token: h.hostToken).status == 404)
+            #expect(try await h.request(.delete, base + "/\(unknown)", token: h.hostToken).status == 404)
+            #expect(try await h.request(.delete, base + "/\(unknown)").status == 401)
+
+            let webhook = h.integration.baseURL + "/api/webhooks/google-calendar"
+            let noHeaders = try await h.request(.post, webhook)
+            #expect(noHeaders.status == 404)
+            #expect(noHeaders.headers.first(name: "Content-Type")?.hasPrefix("application/problem+json") == true)
+            #expect(try await h.request(.post, h.integration.baseURL + "/api/webhooks/microsoft-graph", json: #"{"value":"x"}"#).status == 400)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    @Test func aProviderThatIsNotConfiguredIs503() async throws {
+        let h = try await IntegrationHarness.start { $0.google = nil }
+        do {
+            let reply = try await h.request(.post, h.integration.baseURL + "/api/integrations/google/authorize", token: h.hostToken)
+            #expect(reply.status == 503)
+            #expect(try reply.json()["code"] as? String == "unavailable")
+            #expect(try await h.request(.post, h.integration.baseURL + "/api/integrations/microsoft/authorize", token: h.hostToken).status == 200)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+}
