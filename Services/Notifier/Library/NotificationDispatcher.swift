@@ -349,6 +349,12 @@ package struct NotificationDispatcher: Service {
         if state.status != "confirmed" { return "booking is \(state.status)" }
         if state.version != snapshot.version { return "booking changed (version \(state.version))" }
         if notification.kind.reminderLead != nil, state.startTime <= now() { return "meeting already started" }
+        // A 24-hour reminder that comes due late (an outage, a backlog) would say "tomorrow" next
+        // to the 1-hour one: once that one is due, only it goes.
+        if notification.kind == .reminder24h, let shorter = NotificationKind.reminder1h.reminderLead,
+           state.startTime.timeIntervalSince(now()) <= shorter {
+            return "the 1-hour reminder is due"
+        }
         return nil
     }
 
