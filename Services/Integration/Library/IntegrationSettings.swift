@@ -78,9 +78,9 @@ package struct IntegrationSettings: Sendable {
         self.syncConcurrency = syncConcurrency
     }
 
-    /// From the environment: `GOOGLE_CLIENT_ID`/`_SECRET` (+ `GOOGLE_AUTHORIZE_URL`, `GOOGLE_TOKEN_URL`,
-    /// `GOOGLE_CALENDAR_API_URL`), `MICROSOFT_CLIENT_ID`/`_SECRET` (+ `MICROSOFT_AUTHORIZE_URL`,
-    /// `MICROSOFT_TOKEN_URL`, `MICROSOFT_GRAPH_URL`), `OAUTH_REDIRECT_BASE_URL` and `WEBHOOK_BASE_URL`
+    /// From the environment: `GOOGLE_CLIENT_ID`/`_SECRET` (+ `GOOGLE_AUTH_URL`, `GOOGLE_TOKEN_URL`,
+    /// `GOOGLE_CALENDAR_API_URL`), `MICROSOFT_CLIENT_ID`/`_SECRET` (+ `MICROSOFT_AUTH_URL`,
+    /// `MICROSOFT_TOKEN_URL`, `MICROSOFT_GRAPH_API_URL`), `OAUTH_REDIRECT_BASE_URL` and `WEBHOOK_BASE_URL`
     /// (default `PUBLIC_BASE_URL`), `INTEGRATION_POLL_INTERVAL_SECONDS`, `SYNC_STALE_AFTER_SECONDS`, `SYNC_WINDOW_DAYS`.
     package static func fromEnvironment(_ configuration: ServiceConfiguration, reader: EnvironmentReader = EnvironmentReader()) throws -> IntegrationSettings {
         let web: Set<String> = ["http", "https"]
@@ -89,7 +89,7 @@ package struct IntegrationSettings: Sendable {
             return OAuthProvider(
                 clientID: id,
                 clientSecret: try reader.string("\(prefix)_CLIENT_SECRET"),
-                authorizeURL: try reader.url("\(prefix)_AUTHORIZE_URL", default: authorize, schemes: web),
+                authorizeURL: try reader.url("\(prefix)_AUTH_URL", default: authorize, schemes: web),
                 tokenURL: try reader.url("\(prefix)_TOKEN_URL", default: token, schemes: web),
                 apiURL: try reader.url(apiName, default: api, schemes: web),
                 scopes: scopes
@@ -103,7 +103,7 @@ package struct IntegrationSettings: Sendable {
             microsoft: try provider(
                 "MICROSOFT", authorize: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
                 token: "https://login.microsoftonline.com/common/oauth2/v2.0/token",
-                apiName: "MICROSOFT_GRAPH_URL", api: "https://graph.microsoft.com/v1.0", scopes: microsoftScopes
+                apiName: "MICROSOFT_GRAPH_API_URL", api: "https://graph.microsoft.com/v1.0", scopes: microsoftScopes
             ),
             redirectBaseURL: try reader.url("OAUTH_REDIRECT_BASE_URL", default: configuration.publicBaseURL, schemes: web),
             webhookBaseURL: try reader.url("WEBHOOK_BASE_URL", default: configuration.publicBaseURL, schemes: web),
