@@ -66,24 +66,16 @@ package struct CalDAVClient: Sendable {
     /// One `calendar-query` REPORT with a time range, asking the server to expand recurring
     /// events into their instances (`C:expand`); dates and floating times are read in
     /// `hostTimeZone` (see ``ICalendarBusyReader``). Blocks are in the server's order, each id once.
+    ///
+    /// A server that fails the expanding query with a 500 (Radicale 3.9 does for a recurring
+    /// event with floating times) is asked once more without `C:expand`, and the simple
+    /// recurrence rules are expanded here.
     package func busyEvents(calendarURL: String, window: SyncWindow, hostTimeZone: TimeZone) async throws -> [ExternalBusyEvent] {
-        let start = ICalendarDateTime.utcText(Int(window.start.timeIntervalSince1970.rounded(.down)))
-        let end = ICalendarDateTime.utcText(Int(window.end.timeIntervalSince1970.rounded(.up)))
-        let body = """
-        <?xml version="1.0" encoding="utf-8"?>
-        <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
-          <D:prop>
-            <D:getetag/>
-            <C:calendar-data><C:expand start="\(start)" end="\(end)"/></C:calendar-data>
-          </D:prop>
-          <C:filter>
-            <C:comp-filter name="VCALENDAR">
-              <C:comp-filter name="VEVENT"><C:time-range start="\(start)" end="\(end)"/></C:comp-filter>
-            </C:comp-filter>
-          </C:filter>
-        </C:calendar-query>
-        """
-        let response = try await send("REPORT", calendarURL, depth: 1, xml: body)
+        var response = try await sendChecked("REPORT", calendarURL, depth: 1, xml: Self.calendarQuery(window, expand: true))
+        if response.status == 500 {
+            response = try await sendChecked("REPORT", calendarURL, depth: 1, xml: Self.calendarQuery(window, expand: false))
+        }
+        guard response.isSuccess else { throw ProviderError.calDAV(status: response.status, headers: response.headers) }
         guard let multistatus = WebDAVMultistatus(response.body) else {
             throw ProviderError.rejected(status: response.status, detail: "calendar-query answer is not a multistatus")
         }
@@ -92,12 +84,31 @@ package struct CalDAVClient: Sendable {
         var events: [ExternalBusyEvent] = []
         for object in multistatus.responses {
             guard let data = object.property(WebDAV.caldav, "calendar-data")?.text else { continue }
-            for event in reader.busyEvents(in: data)
+            for event in reader.busyEvents(in: data, expandingUntil: window.end)
             where event.start < window.end && event.end > window.start && seen.insert(event.externalID).inserted {
                 events.append(event)
             }
         }
         return events
+    }
+
+    /// A `calendar-query` for the events overlapping `window`, with their data (expanded into
+    /// instances by the server when `expand`).
+    static func calendarQuery(_ window: SyncWindow, expand: Bool) -> String {
+        let start = ICalendarDateTime.utcText(Int(window.start.timeIntervalSince1970.rounded(.down)))
+        let end = ICalendarDateTime.utcText(Int(window.end.timeIntervalSince1970.rounded(.up)))
+        let data = expand ? #"<C:calendar-data><C:expand start="\#(start)" end="\#(end)"/></C:calendar-data>"# : "<C:calendar-data/>"
+        return """
+        <?xml version="1.0" encoding="utf-8"?>
+        <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+          <D:prop><D:getetag/>\(data)</D:prop>
+          <C:filter>
+            <C:comp-filter name="VCALENDAR">
+              <C:comp-filter name="VEVENT"><C:time-range start="\(start)" end="\(end)"/></C:comp-filter>
+            </C:comp-filter>
+          </C:filter>
+        </C:calendar-query>
+        """
     }
 
     /// A tag that changes whenever anything in the calendar changes: its `CS:getctag`, or its
@@ -245,10 +256,11 @@ package struct CalDAVClient: Sendable {
         return try await send(method, url, headers: headers, body: Array(xml.utf8), followRedirects: followRedirects)
     }
 
-    /// Sends one request with credentials; a response that is not 2xx throws its ``ProviderError``.
+    /// Sends one request with credentials; a response that is not 2xx throws its ``ProviderError``
+    /// (but a 500 is returned when `allowServerError`).
     private func send(
         _ method: HTTPClientRequest.Method, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-        followRedirects: Bool = false
+        followRedirects: Bool = false, allowServerError: Bool = false
     ) async throws -> HTTPClientResponse {
         var fields = HTTPClientHeaders(headers)
         fields.add(name: "Authorization", value: "Basic " + Data("\(username):\(password)".utf8).base64EncodedString())
@@ -261,8 +273,19 @@ package struct CalDAVClient: Sendable {
         } catch let error as HTTPClientError {
             throw ProviderError.calDAV(error)
         }
-        guard response.isSuccess else { throw ProviderError.calDAV(status: response.status, headers: response.headers) }
+        guard response.isSuccess || (allowServerError && response.status == 500) else {
+            throw ProviderError.calDAV(status: response.status, headers: response.headers)
+        }
         return response
+    }
+
+    /// Sends an XML request; a 500 comes back as a response for the caller to handle, any other
+    /// failure throws.
+    private func sendChecked(_ method: HTTPClientRequest.Method, _ url: String, depth: Int, xml: String) async throws -> HTTPClientResponse {
+        try await send(
+            method, url, headers: [("Content-Type", "application/xml; charset=utf-8"), ("Depth", String(depth))],
+            body: Array(xml.utf8), allowServerError: true
+        )
     }
 
     // MARK: URLs

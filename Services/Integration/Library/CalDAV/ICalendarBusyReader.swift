@@ -6,9 +6,12 @@ import Foundation
 /// either) a zero-length timed event, which is not busy, or one whole day for a date. Dates are
 /// whole days of the host's zone, the end date exclusive; floating times are wall times in the
 /// host's zone. Events marked `TRANSP:TRANSPARENT` or `STATUS:CANCELLED` are not busy.
-/// `RRULE`s are not expanded here: the CalDAV client asks the server to expand recurring events
-/// into instances (each with its `RECURRENCE-ID`), so a master read here counts only as its first
-/// occurrence.
+///
+/// Recurring events: the CalDAV client asks the server to expand them (each instance then comes
+/// with its `RECURRENCE-ID`). An event that still has an `RRULE` is expanded here when the caller
+/// gives the end of the window and the rule is a simple one (see ``ICalendarRecurrenceRule``),
+/// minus its `EXDATE`s and the instances that other `VEVENT`s of the same `UID` override;
+/// otherwise it counts as its first occurrence only.
 ///
 /// The id of a block is the event's `UID`, with `#` and the `RECURRENCE-ID` in UTC
 /// (`YYYYMMDDTHHMMSSZ`, or `YYYYMMDD` for a date) for one instance of a recurring event.
@@ -22,48 +25,111 @@ package struct ICalendarBusyReader: Sendable {
     }
 
     /// The busy blocks of every event in `text` (one or more `VCALENDAR` objects), in the order
-    /// of the text. Events without a `UID` or a readable `DTSTART` are skipped.
-    package func busyEvents(in text: String) -> [ExternalBusyEvent] {
+    /// of the text. Events without a `UID` or a readable `DTSTART` are skipped. Recurring events
+    /// are expanded up to `expandingUntil` when it is given.
+    package func busyEvents(in text: String, expandingUntil end: Date? = nil) -> [ExternalBusyEvent] {
         var events: [ExternalBusyEvent] = []
         for calendar in ICalendarComponent.parse(text) {
             let zones = ICalendarTimeZones(hostTimeZone: hostTimeZone, components: calendar.components)
             let vevents = calendar.name == "VEVENT" ? [calendar] : calendar.components.filter { $0.name == "VEVENT" }
             for event in vevents {
-                if let busy = busyEvent(event, zones: zones) { events.append(busy) }
+                if let end, event.property("RECURRENCE-ID") == nil,
+                   let ruleLine = event.property("RRULE"),
+                   let rule = ICalendarRecurrenceRule(ruleLine.value, zones: zones) {
+                    events += instances(of: event, rule: rule, siblings: vevents, zones: zones, before: end)
+                } else if let busy = busyEvent(event, zones: zones) {
+                    events.append(busy)
+                }
             }
         }
         return events
     }
 
-    /// The busy block of one `VEVENT`, or nil when it is not busy or cannot be read.
+    /// The busy block of one `VEVENT` (its first occurrence when it recurs), or nil when it is
+    /// not busy or cannot be read.
     package func busyEvent(_ event: ICalendarComponent, zones: ICalendarTimeZones) -> ExternalBusyEvent? {
-        if event.property("TRANSP")?.value.trimmingCharacters(in: .whitespaces).uppercased() == "TRANSPARENT" { return nil }
-        if event.property("STATUS")?.value.trimmingCharacters(in: .whitespaces).uppercased() == "CANCELLED" { return nil }
-        guard let uid = event.property("UID")?.textValue, !uid.isEmpty,
-              let startLine = event.property("DTSTART"),
-              let start = ICalendarDateTime.parse(startLine, zones: zones)
+        guard isBusy(event), let uid = event.property("UID")?.textValue, !uid.isEmpty,
+              let start = event.property("DTSTART").flatMap({ ICalendarDateTime.parse($0, zones: zones) })
         else { return nil }
-
-        let startInstant = start.instant(hostTimeZone: hostTimeZone)
-        var endInstant: Int
-        if let endLine = event.property("DTEND"), let end = ICalendarDateTime.parse(endLine, zones: zones) {
-            endInstant = end.instant(hostTimeZone: hostTimeZone)
-        } else if let durationLine = event.property("DURATION"), let duration = ICalendarDuration(durationLine.value) {
-            endInstant = start.instant(adding: duration, hostTimeZone: hostTimeZone)
-        } else {
-            endInstant = startInstant
-        }
-        // A day event ending where it starts (or before) still takes its day.
-        if start.isDate, endInstant <= startInstant {
-            endInstant = start.instant(adding: ICalendarDuration(days: 1), hostTimeZone: hostTimeZone)
-        }
-        guard endInstant > startInstant else { return nil }
-
         var id = uid
         if let recurrenceLine = event.property("RECURRENCE-ID"),
            let recurrence = ICalendarDateTime.parse(recurrenceLine, zones: zones) {
             id += "#" + recurrence.idText(hostTimeZone: hostTimeZone)
         }
+        return block(id: id, occurrence: start, of: event, start: start, zones: zones)
+    }
+
+    /// The instances of a recurring `event` that start before `end`, without its exceptions
+    /// (`EXDATE`) and the instances that `siblings` with its `UID` and a `RECURRENCE-ID` replace
+    /// (those are read on their own).
+    func instances(
+        of event: ICalendarComponent, rule: ICalendarRecurrenceRule, siblings: [ICalendarComponent],
+        zones: ICalendarTimeZones, before end: Date
+    ) -> [ExternalBusyEvent] {
+        guard isBusy(event), let uid = event.property("UID")?.textValue, !uid.isEmpty,
+              let start = event.property("DTSTART").flatMap({ ICalendarDateTime.parse($0, zones: zones) })
+        else { return [] }
+        var skipped: Set<String> = []
+        for sibling in siblings where sibling.property("UID")?.textValue == uid {
+            if let line = sibling.property("RECURRENCE-ID"), let value = ICalendarDateTime.parse(line, zones: zones) {
+                skipped.insert(value.idText(hostTimeZone: hostTimeZone))
+            }
+        }
+        for line in event.properties where line.name == "EXDATE" {
+            for text in line.value.split(separator: ",") {
+                var single = line
+                single.value = String(text)
+                if let value = ICalendarDateTime.parse(single, zones: zones) {
+                    skipped.insert(value.idText(hostTimeZone: hostTimeZone))
+                }
+            }
+        }
+        let occurrences = rule.occurrences(
+            from: start, before: Int(end.timeIntervalSince1970.rounded(.up)), hostTimeZone: hostTimeZone
+        )
+        return occurrences.compactMap { occurrence in
+            let idText = occurrence.idText(hostTimeZone: hostTimeZone)
+            guard !skipped.contains(idText) else { return nil }
+            return block(id: uid + "#" + idText, occurrence: occurrence, of: event, start: start, zones: zones)
+        }
+    }
+
+    private func isBusy(_ event: ICalendarComponent) -> Bool {
+        func value(_ name: String) -> String? {
+            event.property(name)?.value.trimmingCharacters(in: .whitespaces).uppercased()
+        }
+        return value("TRANSP") != "TRANSPARENT" && value("STATUS") != "CANCELLED"
+    }
+
+    /// The block of the occurrence starting at `occurrence` of `event` (whose first occurrence
+    /// starts at `start`): as long as the event, in the event's own terms (whole days for dates,
+    /// wall time for times in a zone), or nil when it takes no time.
+    private func block(
+        id: String, occurrence: ICalendarDateTime, of event: ICalendarComponent, start: ICalendarDateTime,
+        zones: ICalendarTimeZones
+    ) -> ExternalBusyEvent? {
+        let startInstant = occurrence.instant(hostTimeZone: hostTimeZone)
+        var endInstant = startInstant
+        if let end = event.property("DTEND").flatMap({ ICalendarDateTime.parse($0, zones: zones) }) {
+            switch (start, end, occurrence) {
+            case let (.utc(first), .utc(last), .utc(this)):
+                endInstant = this + (last - first)
+            case let (.local(first, firstZone), .local(last, lastZone), .local(this, zone))
+                where firstZone?.identifier == lastZone?.identifier:
+                endInstant = ICalendarDateTime.instant(localSeconds: this + (last - first), in: zone ?? hostTimeZone)
+            case let (.date(first), .date(last), .date(this)):
+                endInstant = ICalendarDateTime.date(this.adding(days: first.distance(to: last))).instant(hostTimeZone: hostTimeZone)
+            default:
+                endInstant = startInstant + (end.instant(hostTimeZone: hostTimeZone) - start.instant(hostTimeZone: hostTimeZone))
+            }
+        } else if let durationLine = event.property("DURATION"), let duration = ICalendarDuration(durationLine.value) {
+            endInstant = occurrence.instant(adding: duration, hostTimeZone: hostTimeZone)
+        }
+        // A day event ending where it starts (or before) still takes its day.
+        if occurrence.isDate, endInstant <= startInstant {
+            endInstant = occurrence.instant(adding: ICalendarDuration(days: 1), hostTimeZone: hostTimeZone)
+        }
+        guard endInstant > startInstant else { return nil }
         return ExternalBusyEvent(
             externalID: id,
             start: Date(timeIntervalSince1970: TimeInterval(startInstant)),
