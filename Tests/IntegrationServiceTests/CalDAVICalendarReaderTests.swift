@@ -181,7 +181,9 @@ import Testing
     // MARK: Recurrence the server did not expand
 
     static func instances(_ lines: [String], extra: [String] = [], host: TimeZone = berlin, until: String = "2027-05-01T00:00:00Z") -> [ExternalBusyEvent] {
-        ICalendarBusyReader(hostTimeZone: host).busyEvents(in: calendar(lines, extra: extra), expandingUntil: utc(until))
+        ICalendarBusyReader(hostTimeZone: host).busyEvents(
+            in: calendar(lines, extra: extra), expandingWithin: SyncWindow(start: utc("2026-01-01T00:00:00Z"), end: utc(until))
+        )
     }
 
     @Test func expandsAWeeklyFloatingEventInTheHostZoneAcrossDST() {
@@ -200,7 +202,9 @@ import Testing
             ["UID:mw", "DTSTART:20270301T100000Z", "DURATION:PT30M", "RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270310T100000Z",
              "EXDATE:20270303T100000Z"]
         ).replacingOccurrences(of: "END:VCALENDAR", with: "BEGIN:VEVENT\r\nUID:mw\r\nRECURRENCE-ID:20270308T100000Z\r\nDTSTART:20270308T150000Z\r\nDTEND:20270308T153000Z\r\nEND:VEVENT\r\nEND:VCALENDAR")
-        let events = ICalendarBusyReader(hostTimeZone: Self.berlin).busyEvents(in: text, expandingUntil: Self.utc("2027-05-01T00:00:00Z"))
+        let events = ICalendarBusyReader(hostTimeZone: Self.berlin).busyEvents(
+            in: text, expandingWithin: SyncWindow(start: Self.utc("2027-01-01T00:00:00Z"), end: Self.utc("2027-05-01T00:00:00Z"))
+        )
         #expect(events.map(\.externalID).sorted() == ["mw#20270301T100000Z", "mw#20270308T100000Z", "mw#20270310T100000Z"])
         #expect(events.first { $0.externalID == "mw#20270308T100000Z" }?.start == Self.utc("2027-03-08T15:00:00Z"))
     }
@@ -222,5 +226,26 @@ import Testing
     @Test func countsAnUnsupportedRuleAsItsFirstOccurrence() {
         let events = Self.instances(["UID:u", "DTSTART:20270301T100000Z", "DTEND:20270301T110000Z", "RRULE:FREQ=MONTHLY;BYDAY=2TU"])
         #expect(events.map(\.externalID) == ["u"])
+    }
+
+    @Test func expandsOnlyTheInstancesInTheWindowAndCountsTheEarlierOnes() {
+        // Daily since 2000, 8 instances in all: none left in 2027. Daily since 2000 without a
+        // count: exactly the window's days, including the one that started before it.
+        let window = SyncWindow(start: Self.utc("2027-03-10T12:00:00Z"), end: Self.utc("2027-03-13T00:00:00Z"))
+        let reader = ICalendarBusyReader(hostTimeZone: Self.berlin)
+        #expect(reader.busyEvents(in: Self.calendar(["UID:c", "DTSTART:20000101T100000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=8"]),
+                                  expandingWithin: window).isEmpty)
+        let events = reader.busyEvents(
+            in: Self.calendar(["UID:e", "DTSTART:20000101T110000Z", "DURATION:PT2H", "RRULE:FREQ=DAILY"]), expandingWithin: window
+        )
+        #expect(events.map(\.externalID) == ["e#20270310T110000Z", "e#20270311T110000Z", "e#20270312T110000Z"])
+    }
+
+    @Test func tellsWhichObjectsTheServerMustExpand() {
+        let reader = ICalendarBusyReader(hostTimeZone: Self.berlin)
+        #expect(reader.needsServerExpansion(Self.calendar(["UID:a", "DTSTART:20270301T100000Z", "RRULE:FREQ=MONTHLY;BYDAY=2TU"])))
+        #expect(reader.needsServerExpansion(Self.calendar(["UID:b", "DTSTART:20270301T100000Z", "RDATE:20270305T100000Z"])))
+        #expect(!reader.needsServerExpansion(Self.calendar(["UID:c", "DTSTART:20270301T100000Z", "RRULE:FREQ=WEEKLY;BYDAY=MO,TH"])))
+        #expect(!reader.needsServerExpansion(Self.calendar(["UID:d", "DTSTART:20270301T100000Z"])))
     }
 }

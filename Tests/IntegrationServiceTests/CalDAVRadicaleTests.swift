@@ -111,15 +111,28 @@ import Testing
         }
     }
 
-    @Test func expandsAFloatingRecurringEventItselfWhenTheServerCannot() async throws {
-        // Radicale 3.9 answers 500 to an expanding query over a recurring floating-time event;
-        // the client asks again without expansion and expands the rule in the host's zone.
+    @Test func expandsAFloatingRecurringEventInTheHostZone() async throws {
         try await withCalendar { client, calendarURL, http in
             try await put(http, calendarURL, uid: "floating", ["DTSTART:20270321T090000", "DTEND:20270321T100000", "RRULE:FREQ=WEEKLY;COUNT=3"])
             try await put(http, calendarURL, uid: "timed", ["DTSTART:20270302T100000Z", "DTEND:20270302T110000Z"])
             let events = try await client.busyEvents(calendarURL: calendarURL, window: Self.window, hostTimeZone: Self.berlin)
             #expect(events.sorted { $0.start < $1.start }.map(\.externalID) == [
                 "timed", "floating#20270321T080000Z", "floating#20270328T070000Z", "floating#20270404T070000Z",
+            ])
+        }
+    }
+
+    @Test func hasTheServerExpandARuleTheReaderDoesNotSupport() async throws {
+        // The second Tuesday of each month: 9 March and 13 April 2027 (before the DST change
+        // and after it, in UTC, so Radicale's offset problem does not apply).
+        try await withCalendar { client, calendarURL, http in
+            try await put(http, calendarURL, uid: "second-tuesday", [
+                "DTSTART:20270209T100000Z", "DTEND:20270209T110000Z", "RRULE:FREQ=MONTHLY;BYDAY=2TU",
+            ])
+            let events = try await client.busyEvents(calendarURL: calendarURL, window: Self.window, hostTimeZone: Self.berlin)
+            #expect(events.sorted { $0.start < $1.start } == [
+                ExternalBusyEvent(externalID: "second-tuesday#20270309T100000Z", start: Self.utc("2027-03-09T10:00:00Z"), end: Self.utc("2027-03-09T11:00:00Z")),
+                ExternalBusyEvent(externalID: "second-tuesday#20270413T100000Z", start: Self.utc("2027-04-13T10:00:00Z"), end: Self.utc("2027-04-13T11:00:00Z")),
             ])
         }
     }

@@ -63,28 +63,26 @@ package struct CalDAVClient: Sendable {
 
     /// The busy blocks of the calendar at `calendarURL` that overlap `window`.
     ///
-    /// One `calendar-query` REPORT with a time range, asking the server to expand recurring
-    /// events into their instances (`C:expand`); dates and floating times are read in
-    /// `hostTimeZone` (see ``ICalendarBusyReader``). Blocks are in the server's order, each id once.
+    /// One `calendar-query` REPORT for the events overlapping the window, read by an
+    /// ``ICalendarBusyReader`` in `hostTimeZone`, which expands the simple recurrence rules itself.
+    /// Objects with a rule it does not support are fetched again with a `calendar-multiget` that
+    /// asks the server to expand them (`C:expand`, RFC 4791 §9.6.5); a server that fails that
+    /// with a 500 leaves them at their first occurrence. Blocks are in the server's order, each id once.
     ///
-    /// A server that fails the expanding query with a 500 (Radicale 3.9 does for a recurring
-    /// event with floating times) is asked once more without `C:expand`, and the simple
-    /// recurrence rules are expanded here.
+    /// Local expansion first, because Radicale 3.9 expands a recurring event in a `TZID` across
+    /// a DST change with the first instance's UTC offset (an hour off), and answers 500 for a
+    /// recurring event in floating time.
     package func busyEvents(calendarURL: String, window: SyncWindow, hostTimeZone: TimeZone) async throws -> [ExternalBusyEvent] {
-        var response = try await sendChecked("REPORT", calendarURL, depth: 1, xml: Self.calendarQuery(window, expand: true))
-        if response.status == 500 {
-            response = try await sendChecked("REPORT", calendarURL, depth: 1, xml: Self.calendarQuery(window, expand: false))
-        }
-        guard response.isSuccess else { throw ProviderError.calDAV(status: response.status, headers: response.headers) }
-        guard let multistatus = WebDAVMultistatus(response.body) else {
-            throw ProviderError.rejected(status: response.status, detail: "calendar-query answer is not a multistatus")
-        }
+        let response = try await send("REPORT", calendarURL, depth: 1, xml: Self.calendarQuery(window))
         let reader = ICalendarBusyReader(hostTimeZone: hostTimeZone)
+        let objects = try Self.calendarObjects(response)
+        let needServer = objects.filter { reader.needsServerExpansion($0.data) }.map(\.href)
+        let expanded = needServer.isEmpty ? [:] : try await serverExpanded(needServer, calendarURL: calendarURL, window: window)
+
         var seen: Set<String> = []
         var events: [ExternalBusyEvent] = []
-        for object in multistatus.responses {
-            guard let data = object.property(WebDAV.caldav, "calendar-data")?.text else { continue }
-            for event in reader.busyEvents(in: data, expandingUntil: window.end)
+        for object in objects {
+            for event in reader.busyEvents(in: expanded[object.href] ?? object.data, expandingWithin: window)
             where event.start < window.end && event.end > window.start && seen.insert(event.externalID).inserted {
                 events.append(event)
             }
@@ -92,16 +90,45 @@ package struct CalDAVClient: Sendable {
         return events
     }
 
-    /// A `calendar-query` for the events overlapping `window`, with their data (expanded into
-    /// instances by the server when `expand`).
-    static func calendarQuery(_ window: SyncWindow, expand: Bool) -> String {
-        let start = ICalendarDateTime.utcText(Int(window.start.timeIntervalSince1970.rounded(.down)))
-        let end = ICalendarDateTime.utcText(Int(window.end.timeIntervalSince1970.rounded(.up)))
-        let data = expand ? #"<C:calendar-data><C:expand start="\#(start)" end="\#(end)"/></C:calendar-data>"# : "<C:calendar-data/>"
+    /// The objects at `hrefs` as the server expands them over `window`, by href; empty when the
+    /// server fails the expansion with a 500.
+    func serverExpanded(_ hrefs: [String], calendarURL: String, window: SyncWindow) async throws -> [String: String] {
+        let (start, end) = Self.timeRange(window)
+        let hrefElements = hrefs.map { "<D:href>\(Self.xmlEscaped($0))</D:href>" }.joined()
+        let body = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+          <D:prop><C:calendar-data><C:expand start="\(start)" end="\(end)"/></C:calendar-data></D:prop>
+          \(hrefElements)
+        </C:calendar-multiget>
+        """
+        let response = try await send(
+            "REPORT", calendarURL, headers: [("Content-Type", "application/xml; charset=utf-8"), ("Depth", "1")],
+            body: Array(body.utf8), allowServerError: true
+        )
+        guard response.status != 500 else { return [:] }
+        var result: [String: String] = [:]
+        for object in try Self.calendarObjects(response) { result[object.href] = object.data }
+        return result
+    }
+
+    /// The hrefs and `calendar-data` of a REPORT's multistatus.
+    static func calendarObjects(_ response: HTTPClientResponse) throws -> [(href: String, data: String)] {
+        guard let multistatus = WebDAVMultistatus(response.body) else {
+            throw ProviderError.rejected(status: response.status, detail: "REPORT answer is not a multistatus")
+        }
+        return multistatus.responses.compactMap { object in
+            object.property(WebDAV.caldav, "calendar-data").map { (object.href, $0.text) }
+        }
+    }
+
+    /// A `calendar-query` for the events overlapping `window`, with their data.
+    static func calendarQuery(_ window: SyncWindow) -> String {
+        let (start, end) = timeRange(window)
         return """
         <?xml version="1.0" encoding="utf-8"?>
         <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
-          <D:prop><D:getetag/>\(data)</D:prop>
+          <D:prop><D:getetag/><C:calendar-data/></D:prop>
           <C:filter>
             <C:comp-filter name="VCALENDAR">
               <C:comp-filter name="VEVENT"><C:time-range start="\(start)" end="\(end)"/></C:comp-filter>
@@ -109,6 +136,21 @@ package struct CalDAVClient: Sendable {
           </C:filter>
         </C:calendar-query>
         """
+    }
+
+    /// The window as CalDAV time-range bounds, whole seconds in UTC.
+    static func timeRange(_ window: SyncWindow) -> (start: String, end: String) {
+        (
+            ICalendarDateTime.utcText(Int(window.start.timeIntervalSince1970.rounded(.down))),
+            ICalendarDateTime.utcText(Int(window.end.timeIntervalSince1970.rounded(.up)))
+        )
+    }
+
+    static func xmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;")
+            .replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// A tag that changes whenever anything in the calendar changes: its `CS:getctag`, or its
@@ -155,10 +197,7 @@ package struct CalDAVClient: Sendable {
 
     /// Creates a calendar collection for events at `url` (`MKCALENDAR`, RFC 4791 §5.3.1).
     package func makeCalendar(url: String, displayName: String) async throws {
-        let escapedName = displayName
-            .replacingOccurrences(of: "&", with: "&amp;")
-            .replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        let escapedName = Self.xmlEscaped(displayName)
         let body = """
         <?xml version="1.0" encoding="utf-8"?>
         <C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
@@ -277,15 +316,6 @@ package struct CalDAVClient: Sendable {
             throw ProviderError.calDAV(status: response.status, headers: response.headers)
         }
         return response
-    }
-
-    /// Sends an XML request; a 500 comes back as a response for the caller to handle, any other
-    /// failure throws.
-    private func sendChecked(_ method: HTTPClientRequest.Method, _ url: String, depth: Int, xml: String) async throws -> HTTPClientResponse {
-        try await send(
-            method, url, headers: [("Content-Type", "application/xml; charset=utf-8"), ("Depth", String(depth))],
-            body: Array(xml.utf8), allowServerError: true
-        )
     }
 
     // MARK: URLs

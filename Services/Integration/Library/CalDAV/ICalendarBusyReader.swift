@@ -7,11 +7,12 @@ import Foundation
 /// whole days of the host's zone, the end date exclusive; floating times are wall times in the
 /// host's zone. Events marked `TRANSP:TRANSPARENT` or `STATUS:CANCELLED` are not busy.
 ///
-/// Recurring events: the CalDAV client asks the server to expand them (each instance then comes
-/// with its `RECURRENCE-ID`). An event that still has an `RRULE` is expanded here when the caller
-/// gives the end of the window and the rule is a simple one (see ``ICalendarRecurrenceRule``),
-/// minus its `EXDATE`s and the instances that other `VEVENT`s of the same `UID` override;
-/// otherwise it counts as its first occurrence only.
+/// Recurring events: an event with an `RRULE` is expanded here into its instances that overlap
+/// the window the caller gives, when the rule is a simple one (see ``ICalendarRecurrenceRule``),
+/// minus its `EXDATE`s and the instances that other `VEVENT`s of the same `UID` override (those
+/// are read on their own); otherwise (or without a window) it counts as its first occurrence
+/// only. ``needsServerExpansion(_:)`` tells the CalDAV client which objects to have the server
+/// expand instead; server-expanded instances come with their `RECURRENCE-ID` and no `RRULE`.
 ///
 /// The id of a block is the event's `UID`, with `#` and the `RECURRENCE-ID` in UTC
 /// (`YYYYMMDDTHHMMSSZ`, or `YYYYMMDD` for a date) for one instance of a recurring event.
@@ -26,17 +27,18 @@ package struct ICalendarBusyReader: Sendable {
 
     /// The busy blocks of every event in `text` (one or more `VCALENDAR` objects), in the order
     /// of the text. Events without a `UID` or a readable `DTSTART` are skipped. Recurring events
-    /// are expanded up to `expandingUntil` when it is given.
-    package func busyEvents(in text: String, expandingUntil end: Date? = nil) -> [ExternalBusyEvent] {
+    /// with a simple rule are expanded into their instances that overlap `window` when it is
+    /// given; other events are read whether they overlap it or not.
+    package func busyEvents(in text: String, expandingWithin window: SyncWindow? = nil) -> [ExternalBusyEvent] {
         var events: [ExternalBusyEvent] = []
         for calendar in ICalendarComponent.parse(text) {
             let zones = ICalendarTimeZones(hostTimeZone: hostTimeZone, components: calendar.components)
             let vevents = calendar.name == "VEVENT" ? [calendar] : calendar.components.filter { $0.name == "VEVENT" }
             for event in vevents {
-                if let end, event.property("RECURRENCE-ID") == nil,
+                if let window, event.property("RECURRENCE-ID") == nil,
                    let ruleLine = event.property("RRULE"),
                    let rule = ICalendarRecurrenceRule(ruleLine.value, zones: zones) {
-                    events += instances(of: event, rule: rule, siblings: vevents, zones: zones, before: end)
+                    events += instances(of: event, rule: rule, siblings: vevents, zones: zones, within: window)
                 } else if let busy = busyEvent(event, zones: zones) {
                     events.append(busy)
                 }
@@ -59,12 +61,12 @@ package struct ICalendarBusyReader: Sendable {
         return block(id: id, occurrence: start, of: event, start: start, zones: zones)
     }
 
-    /// The instances of a recurring `event` that start before `end`, without its exceptions
+    /// The instances of a recurring `event` that overlap `window`, without its exceptions
     /// (`EXDATE`) and the instances that `siblings` with its `UID` and a `RECURRENCE-ID` replace
     /// (those are read on their own).
     func instances(
         of event: ICalendarComponent, rule: ICalendarRecurrenceRule, siblings: [ICalendarComponent],
-        zones: ICalendarTimeZones, before end: Date
+        zones: ICalendarTimeZones, within window: SyncWindow
     ) -> [ExternalBusyEvent] {
         guard isBusy(event), let uid = event.property("UID")?.textValue, !uid.isEmpty,
               let start = event.property("DTSTART").flatMap({ ICalendarDateTime.parse($0, zones: zones) })
@@ -84,13 +86,19 @@ package struct ICalendarBusyReader: Sendable {
                 }
             }
         }
-        let occurrences = rule.occurrences(
-            from: start, before: Int(end.timeIntervalSince1970.rounded(.up)), hostTimeZone: hostTimeZone
-        )
-        return occurrences.compactMap { occurrence in
+        // An instance that started before the window may still run into it: look back by the
+        // length of the first one (plus a day for a DST change or a longer month).
+        let first = block(id: uid, occurrence: start, of: event, start: start, zones: zones)
+        let length = first.map { Int($0.end.timeIntervalSince($0.start)) } ?? 0
+        let range = (Int(window.start.timeIntervalSince1970.rounded(.down)) - length - 86_400)
+            ..< Int(window.end.timeIntervalSince1970.rounded(.up))
+        return rule.occurrences(from: start, in: range, hostTimeZone: hostTimeZone).compactMap { occurrence in
             let idText = occurrence.idText(hostTimeZone: hostTimeZone)
-            guard !skipped.contains(idText) else { return nil }
-            return block(id: uid + "#" + idText, occurrence: occurrence, of: event, start: start, zones: zones)
+            guard !skipped.contains(idText),
+                  let instance = block(id: uid + "#" + idText, occurrence: occurrence, of: event, start: start, zones: zones),
+                  instance.end > window.start, instance.start < window.end
+            else { return nil }
+            return instance
         }
     }
 
@@ -135,5 +143,19 @@ package struct ICalendarBusyReader: Sendable {
             start: Date(timeIntervalSince1970: TimeInterval(startInstant)),
             end: Date(timeIntervalSince1970: TimeInterval(endInstant))
         )
+    }
+
+    /// Whether `text` has a recurring event this reader cannot expand (a rule it does not
+    /// support, or `RDATE`s), which only the server can expand into instances.
+    package func needsServerExpansion(_ text: String) -> Bool {
+        for calendar in ICalendarComponent.parse(text) {
+            let zones = ICalendarTimeZones(hostTimeZone: hostTimeZone, components: calendar.components)
+            let vevents = calendar.name == "VEVENT" ? [calendar] : calendar.components.filter { $0.name == "VEVENT" }
+            for event in vevents where event.property("RECURRENCE-ID") == nil {
+                if event.property("RDATE") != nil { return true }
+                if let rule = event.property("RRULE"), ICalendarRecurrenceRule(rule.value, zones: zones) == nil { return true }
+            }
+        }
+        return false
     }
 }

@@ -76,11 +76,12 @@ package struct ICalendarRecurrenceRule: Sendable, Equatable {
         self.weekStart = weekStart
     }
 
-    /// The starts of the occurrences, in order, from `start` (the event's `DTSTART`, the first
-    /// occurrence) until one starts at or after `end` (epoch seconds), the count or `UNTIL` is
-    /// reached, or `limit` occurrences were made.
+    /// The starts of the occurrences (the event's `DTSTART`, `start`, is the first) that fall in
+    /// `range` (epoch seconds), in order, at most `limit`. Occurrences before the range still
+    /// count towards `COUNT`; at most `maximumCandidates` dates are looked at in all.
     package func occurrences(
-        from start: ICalendarDateTime, before end: Int, hostTimeZone: TimeZone, limit: Int = 5000
+        from start: ICalendarDateTime, in range: Range<Int>, hostTimeZone: TimeZone,
+        limit: Int = 5000, maximumCandidates: Int = 200_000
     ) -> [ICalendarDateTime] {
         let (firstDate, secondOfDay) = Self.split(start)
         let untilInstant = until.map { until -> Int in
@@ -90,17 +91,28 @@ package struct ICalendarRecurrenceRule: Sendable, Equatable {
             }
             return until.instant(hostTimeZone: hostTimeZone)
         }
+        // A wall time is within 26 hours of its instant, whatever the zone.
+        let slack = 26 * 3600
         var result: [ICalendarDateTime] = []
         var made = 0
+        var looked = 0
         for date in dates(from: firstDate) {
+            looked += 1
+            if let count, made >= count { break }
+            if looked > maximumCandidates { break }
+            let wall = date.daysSinceEpoch * 86_400 + secondOfDay
+            if wall >= range.upperBound + slack { break }
+            if let untilInstant, wall > untilInstant + slack { break }
+            made += 1
+            // Far before the range: counted, not resolved to an instant (which costs a zone look-up).
+            if wall < range.lowerBound - slack { continue }
             let occurrence = Self.make(like: start, date: date, secondOfDay: secondOfDay)
             let instant = occurrence.instant(hostTimeZone: hostTimeZone)
-            if instant >= end { break }
             if let untilInstant, instant > untilInstant { break }
-            if let count, made >= count { break }
-            made += 1
+            if instant >= range.upperBound { break }
+            if instant < range.lowerBound { continue }
             result.append(occurrence)
-            if made >= limit { break }
+            if result.count >= limit { break }
         }
         return result
     }
