@@ -164,6 +164,17 @@ import Testing
         }
     }
 
+    @Test func discoversFromTheWellKnownAddress() async throws {
+        try await withCalendar { _, _, http in
+            let client = CalDAVClient(
+                http: http, serverURL: "\(Self.serverURL)/.well-known/caldav", username: "rendezvous", password: "rendezvous"
+            )
+            #expect(try await client.currentUserPrincipal() == "\(Self.serverURL)/rendezvous/")
+            let found = try await client.discoverCalendar()
+            try await client.verifyCalendar(found)
+        }
+    }
+
     @Test func writesReadsAndDeletesAMeeting() async throws {
         try await withCalendar { client, calendarURL, _ in
             let meeting = CalendarMeeting(
