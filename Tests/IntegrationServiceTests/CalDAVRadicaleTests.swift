@@ -35,6 +35,9 @@ import Testing
         let client = CalDAVClient(http: http, serverURL: Self.serverURL, username: "rendezvous", password: "rendezvous")
         let calendarURL = "\(Self.serverURL)/rendezvous/test-\(UUID().uuidString.lowercased())/"
         do {
+            // The account's lasting default calendar: what discovery picks while other tests'
+            // calendars come and go (MKCALENDAR on an existing one fails; that is fine).
+            try? await client.makeCalendar(url: "\(Self.serverURL)/rendezvous/calendar/", displayName: "Calendar")
             try await client.makeCalendar(url: calendarURL, displayName: "Rendezvous test")
             try await body(client, calendarURL, http)
         } catch {

@@ -387,6 +387,34 @@ struct GoogleIntegrationTests {
         await h.stop()
     }
 
+    /// A channel that expires within a day is replaced: a new watch, then the old one stopped.
+    @Test func channelsAreRenewedBeforeTheyExpire() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            #expect(try await h.connect(.google).status == 200)
+            let id = try await h.integrationID()
+            #expect(try await h.channelStored(id))
+            await h.settle(id)
+            let old = try #require(h.google.channels.first)
+            try await h.db.query("UPDATE calendar_push_channels SET expires_at = now() + interval '2 hours' WHERE integration_id = \(id)")
+            await h.parts.poller.pollOnce()
+            let channels = h.google.channels
+            #expect(channels.count == 1)
+            #expect(channels.first?.id != old.id, "a new channel replaced the old one")
+            #expect(h.google.requests.contains { $0.path.hasSuffix("/channels/stop") })
+            let stored = try await h.db.query("SELECT channel_id FROM calendar_push_channels WHERE integration_id = \(id)")
+            #expect(try stored.map { try $0.decode("channel_id", as: String.self) } == channels.map(\.id), "\(stored.map(\.values)) vs \(channels)")
+            // The new channel works: a change is pushed and synced.
+            let start = h.workday().midnight.addingTimeInterval(10 * 3600)
+            try await h.google.addEvent(.timed(start: start, end: start.addingTimeInterval(1800)), title: "After renewal")
+            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
     /// Disconnecting stops the channel and deletes the synced busy time.
     @Test func disconnect() async throws {
         let h = try await IntegrationHarness.start()

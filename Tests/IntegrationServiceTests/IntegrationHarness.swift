@@ -230,6 +230,7 @@ final class IntegrationHarness: @unchecked Sendable {
             acceptsHost: { $0 == host }, polls: false
         )
         options.onBuilt = { holder.parts = $0 }
+        options.pollsHosts = [host]
         let integrationApp = try await buildApplication(
             IntegrationService.definition(options), configuration: IntegrationTestSupport.configuration(port: port),
             logger: IntegrationTestSupport.logger("integration")
@@ -329,6 +330,15 @@ final class IntegrationHarness: @unchecked Sendable {
     /// Waits until no sync of the integration is queued or running in the service.
     func settle(_ id: UUID) async {
         await parts.coordinator.waitUntilIdle(id)
+    }
+
+    /// Waits until the integration's push channel is registered and stored (Google: with its resource id).
+    func channelStored(_ id: UUID) async throws -> Bool {
+        try await IntegrationTestSupport.eventually {
+            try await !db.query("""
+                SELECT 1 FROM calendar_push_channels WHERE integration_id = \(id) AND (provider = 'microsoft' OR resource_id IS NOT NULL)
+                """).isEmpty
+        }
     }
 
     /// Busy intervals stored for the host.

@@ -74,6 +74,33 @@ struct MicrosoftIntegrationTests {
         await h.stop()
     }
 
+    /// A subscription that expires within a day is extended by PATCH; `reauthorizationRequired` does the same.
+    @Test func subscriptionsAreRenewed() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            #expect(try await h.connect(.microsoft).status == 200)
+            let id = try await h.integrationID()
+            #expect(try await h.channelStored(id))
+            await h.settle(id)
+            let subscription = try #require(h.microsoft.subscriptions.first)
+            try await h.db.query("UPDATE calendar_push_channels SET expires_at = now() + interval '2 hours' WHERE integration_id = \(id)")
+            await h.parts.poller.pollOnce()
+            #expect(h.microsoft.requests.contains { $0.method == "PATCH" && $0.path.hasSuffix("/subscriptions/\(subscription.id)") })
+            let expiry = try #require(try await h.db.query("""
+                SELECT extract(epoch FROM expires_at - now())::float8 AS left FROM calendar_push_channels WHERE channel_id = \(subscription.id)
+                """).first?.decode("left", as: Double.self))
+            #expect(expiry > 86_400, "extended by days")
+
+            let patches = h.microsoft.requests.filter { $0.method == "PATCH" }.count
+            _ = await h.microsoft.sendLifecycle(subscriptionID: subscription.id, event: "reauthorizationRequired")
+            #expect(try await IntegrationTestSupport.eventually { h.microsoft.requests.filter { $0.method == "PATCH" }.count == patches + 1 })
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
     /// The validation handshake is echoed as text/plain; a forged clientState or an unknown
     /// subscription changes nothing; lifecycle `missed` syncs and `subscriptionRemoved` re-subscribes.
     @Test func notificationsAndLifecycle() async throws {

@@ -277,11 +277,12 @@ package enum IntegrationRepository {
 
     /// Integrations to sync now: asked for, never synced, older than `staleAfter`, or a push
     /// integration without a live channel; not in backoff, not leased, not needing a new grant.
-    package static func dueForSync(staleAfter: Duration, limit: Int, in session: PostgresSession) async throws -> [UUID] {
+    package static func dueForSync(staleAfter: Duration, limit: Int, hosts: [UUID]? = nil, in session: PostgresSession) async throws -> [UUID] {
         let seconds = Double(staleAfter.components.seconds)
         return try await session.query("""
             SELECT i.id FROM calendar_integrations i
             WHERE i.status <> 'needs_reauth'
+              AND (\(hosts == nil) OR i.host_user_id = ANY(\(hosts ?? [])::uuid[]))
               AND (i.retry_not_before IS NULL OR i.retry_not_before <= now())
               AND (i.sync_lease_until IS NULL OR i.sync_lease_until < now())
               AND (i.sync_requested_at IS NOT NULL
@@ -318,20 +319,22 @@ package enum IntegrationRepository {
     }
 
     /// Channels of active OAuth integrations that expire within `within`.
-    package static func expiringChannels(within: Duration, in session: PostgresSession) async throws -> [PushChannelRecord] {
+    package static func expiringChannels(within: Duration, hosts: [UUID]? = nil, in session: PostgresSession) async throws -> [PushChannelRecord] {
         let seconds = Double(within.components.seconds)
         return try await session.query("""
             SELECT c.* FROM calendar_push_channels c JOIN calendar_integrations i ON i.id = c.integration_id
             WHERE i.status = 'active' AND c.expires_at < now() + make_interval(secs => \(seconds))
+              AND (\(hosts == nil) OR i.host_user_id = ANY(\(hosts ?? [])::uuid[]))
             ORDER BY c.expires_at LIMIT 100
             """).map(PushChannelRecord.init)
     }
 
     /// Active OAuth integrations with no channel at all (registration failed, or a channel was removed).
-    package static func withoutChannel(limit: Int, in session: PostgresSession) async throws -> [UUID] {
+    package static func withoutChannel(limit: Int, hosts: [UUID]? = nil, in session: PostgresSession) async throws -> [UUID] {
         try await session.query("""
             SELECT i.id FROM calendar_integrations i
             WHERE i.status = 'active' AND i.provider IN ('google', 'microsoft')
+              AND (\(hosts == nil) OR i.host_user_id = ANY(\(hosts ?? [])::uuid[]))
               AND NOT EXISTS (SELECT 1 FROM calendar_push_channels c WHERE c.integration_id = i.id)
               AND (i.retry_not_before IS NULL OR i.retry_not_before <= now())
             LIMIT \(limit)

@@ -13,6 +13,8 @@ package struct IntegrationOptions: Sendable {
     package var consumer: EventConsumer.Configuration
     /// Which hosts' booking events this instance writes back; nil: all (tests share the broker).
     package var acceptsHost: (@Sendable (UUID) -> Bool)?
+    /// Which hosts' integrations the poller looks at; nil: all (tests share the database).
+    package var pollsHosts: [UUID]?
     package var consumesEvents: Bool
     package var polls: Bool
     /// Publishes `calendar.synced` and `integration.needs_reauth` from the outbox.
@@ -32,6 +34,7 @@ package struct IntegrationOptions: Sendable {
         self.consumesEvents = consumesEvents
         self.polls = polls
         self.relaysEvents = relaysEvents
+        pollsHosts = nil
         onBuilt = nil
     }
 }
@@ -67,10 +70,7 @@ package enum IntegrationService {
                     ))
                 }
                 if options.polls {
-                    services.append(IntegrationPoller(
-                        database: deps.database.primary, coordinator: built.coordinator, channels: built.channels,
-                        settings: built.settings, logger: deps.logger
-                    ))
+                    services.append(built.poller)
                 }
                 if options.consumesEvents {
                     let writer = built.writer
@@ -124,7 +124,9 @@ package enum IntegrationService {
             channels = PushChannels(database: database, gateway: gateway, settings: settings, logger: deps.logger)
             flow = OAuthFlow(database: database, vault: vault, settings: settings, http: http)
             writer = MeetingWriter(gateway: gateway, syncer: syncer, logger: deps.logger)
-            poller = IntegrationPoller(database: database, coordinator: coordinator, channels: channels, settings: settings, logger: deps.logger)
+            poller = IntegrationPoller(
+                database: database, coordinator: coordinator, channels: channels, settings: settings, logger: deps.logger, hosts: options.pollsHosts
+            )
         }
     }
 

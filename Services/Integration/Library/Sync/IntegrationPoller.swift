@@ -14,8 +14,14 @@ package struct IntegrationPoller: Service {
     let settings: IntegrationSettings
     let logger: Logger
     let metrics = IntegrationMetrics()
+    /// Only these hosts' integrations (tests share one database); nil: all.
+    let hosts: [UUID]?
 
-    package init(database: PostgresClient, coordinator: SyncCoordinator, channels: PushChannels, settings: IntegrationSettings, logger: Logger) {
+    package init(
+        database: PostgresClient, coordinator: SyncCoordinator, channels: PushChannels, settings: IntegrationSettings,
+        logger: Logger, hosts: [UUID]? = nil
+    ) {
+        self.hosts = hosts
         self.database = database
         self.coordinator = coordinator
         self.channels = channels
@@ -34,12 +40,12 @@ package struct IntegrationPoller: Service {
     package func pollOnce() async {
         do {
             let due = try await database.withConnection { session in
-                try await IntegrationRepository.dueForSync(staleAfter: settings.staleAfter, limit: 200, in: session)
+                try await IntegrationRepository.dueForSync(staleAfter: settings.staleAfter, limit: 200, hosts: hosts, in: session)
             }
             for id in due { await coordinator.request(id) }
 
             let expiring = try await database.withConnection { session in
-                try await IntegrationRepository.expiringChannels(within: settings.channelRenewBefore, in: session)
+                try await IntegrationRepository.expiringChannels(within: settings.channelRenewBefore, hosts: hosts, in: session)
             }
             for channel in expiring {
                 guard let record = try await database.withConnection({ try await IntegrationRepository.find(channel.integrationID, in: $0) }) else { continue }
@@ -53,7 +59,7 @@ package struct IntegrationPoller: Service {
             }
 
             let missing = try await database.withConnection { session in
-                try await IntegrationRepository.withoutChannel(limit: 50, in: session)
+                try await IntegrationRepository.withoutChannel(limit: 50, hosts: hosts, in: session)
             }
             for id in missing {
                 guard let record = try await database.withConnection({ try await IntegrationRepository.find(id, in: $0) }) else { continue }
