@@ -52,6 +52,10 @@ struct IntegrationAPITests {
             #expect(bad.status == 422)
             let fields = Set((try bad.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
             #expect(fields == ["server_url", "username", "password", "calendar_url"])
+            // The password goes out with every request: plain http only to this machine.
+            let insecure = try await h.request(.post, base + "/caldav", token: h.hostToken, json: #"{"server_url":"http://dav.example.com/","username":"u","password":"p"}"#)
+            #expect(insecure.status == 422)
+            #expect((try insecure.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "server_url")
             // A server that is not there is the host's input to fix, not a 5xx.
             let unreachable = try await h.request(.post, base + "/caldav", token: h.hostToken, json: #"{"server_url":"http://127.0.0.1:1/dav","username":"u","password":"p"}"#)
             #expect(unreachable.status == 422)

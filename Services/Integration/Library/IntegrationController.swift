@@ -133,10 +133,17 @@ struct IntegrationController: Sendable {
         let serverURL = body.serverUrl.trimmingCharacters(in: .whitespaces)
         let username = body.username.trimmingCharacters(in: .whitespaces)
         let calendarURL = body.calendarUrl?.trimmingCharacters(in: .whitespaces)
-        if !Self.isWebURL(serverURL) { errors.add("server_url", "must be an http or https URL") }
+        if !Self.isWebURL(serverURL) {
+            errors.add("server_url", "must be an http or https URL")
+        } else if !Self.isSecureOrLocal(serverURL) {
+            // The password travels in every request (HTTP Basic): only over TLS, or on this machine.
+            errors.add("server_url", "must be an https URL (plain http only for a server on this machine)")
+        }
         if username.isEmpty || username.count > 320 { errors.add("username", "must be 1 to 320 characters") }
         if body.password.isEmpty || body.password.utf8.count > 1024 { errors.add("password", "must be 1 to 1024 bytes") }
-        if let calendarURL, !Self.isWebURL(calendarURL) { errors.add("calendar_url", "must be an http or https URL") }
+        if let calendarURL, !Self.isWebURL(calendarURL) || !Self.isSecureOrLocal(calendarURL) {
+            errors.add("calendar_url", "must be an https URL (plain http only for a server on this machine)")
+        }
         try errors.throwIfAny()
         guard try await database.withConnection({ try await IntegrationRepository.userExists(host, in: $0) }) else {
             throw Problem.unauthorized()
@@ -268,6 +275,12 @@ struct IntegrationController: Sendable {
         case .unauthorized, .notFound, .cursorExpired, .rejected:
             Problem.validation(field: field, "the provider refused the connection (\(error))")
         }
+    }
+
+    /// https, or http to a loopback address (a CalDAV server on the same machine, as in the local stack).
+    static func isSecureOrLocal(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return false }
+        return scheme == "https" || ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
     }
 
     static func isWebURL(_ text: String) -> Bool {
