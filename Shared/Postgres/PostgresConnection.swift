@@ -39,12 +39,42 @@ final class PostgresConnection: @unchecked Sendable {
         PQfinish(handle)
     }
 
+    /// Statement names by SQL text: each distinct statement is parsed and planned once per
+    /// connection (`PQprepare`), then only bound and executed (`PQexecPrepared`). The server
+    /// re-plans by itself when a table it reads changes.
+    private var preparedNames: [String: String] = [:]
+    /// Distinct statements kept prepared per connection; past it, new ones run unnamed.
+    static let preparedCapacity = 512
+
     /// Runs one statement with text-format parameters (the extended protocol: one statement only).
     func execute(_ query: PostgresQuery) throws -> PostgresRows {
+        guard let name = try preparedName(for: query) else {
+            let result: OpaquePointer? = withOptionalCStrings(query.binds) { params in
+                PQexecParams(handle, query.sql, Int32(query.binds.count), nil, params, nil, nil, 0)
+            }
+            return try consume(result)
+        }
         let result: OpaquePointer? = withOptionalCStrings(query.binds) { params in
-            PQexecParams(handle, query.sql, Int32(query.binds.count), nil, params, nil, nil, 0)
+            PQexecPrepared(handle, name, Int32(query.binds.count), params, nil, nil, 0)
         }
         return try consume(result)
+    }
+
+    /// The prepared statement's name, preparing it on first use; nil for transaction control and
+    /// once the cache is full (those go through the unnamed statement).
+    private func preparedName(for query: PostgresQuery) throws -> String? {
+        if let name = preparedNames[query.sql] { return name }
+        guard preparedNames.count < Self.preparedCapacity, !Self.isTransactionControl(query.sql) else { return nil }
+        let name = "rz\(preparedNames.count)"
+        _ = try consume(PQprepare(handle, name, query.sql, Int32(query.binds.count), nil))
+        preparedNames[query.sql] = name
+        return name
+    }
+
+    static func isTransactionControl(_ sql: String) -> Bool {
+        let head = sql.prefix(16).uppercased()
+        return ["BEGIN", "COMMIT", "ROLLBACK", "START", "SAVEPOINT", "RELEASE", "LISTEN", "UNLISTEN", "SET ", "DISCARD", "DEALLOCATE"]
+            .contains { head.hasPrefix($0) }
     }
 
     /// Runs a script of several statements (the simple protocol, no parameters): migrations.
