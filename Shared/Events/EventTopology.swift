@@ -67,12 +67,21 @@ package struct EventTopology: Sendable, Equatable {
         [queue] + retryDelays.indices.map { retryQueue(after: $0 + 1) } + [deadLetterQueue]
     }
 
+    /// How long the broker keeps a test's queues unused before deleting them (`x-expires`): a
+    /// test run that dies before its clean-up must not leave queues that collect every later
+    /// event. Test queues are the ones named `test.…` or `….test.…`; service queues never expire.
+    package static let testQueueExpiry: Int64 = 15 * 60 * 1000
+
+    /// Whether this is a test's queue (see ``testQueueExpiry``).
+    package var isTestQueue: Bool { queue.hasPrefix("test.") || queue.contains(".test.") }
+
     /// What the consumer declares on every (re)connect.
     package var amqpTopology: AMQPTopology {
+        let expiry: [String: AMQPFieldValue] = isTestQueue ? ["x-expires": .int(Self.testQueueExpiry)] : [:]
         let reliableDeadLettering: [String: AMQPFieldValue] = [
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish",
-        ]
+        ].merging(expiry) { $1 }
         let work = AMQPQueue(
             name: queue, kind: .quorum,
             deadLetterExchange: "", deadLetterRoutingKey: deadLetterQueue,
@@ -86,7 +95,7 @@ package struct EventTopology: Sendable, Equatable {
                 extraArguments: reliableDeadLettering
             )
         }
-        let dead = AMQPQueue(name: deadLetterQueue, kind: .quorum)
+        let dead = AMQPQueue(name: deadLetterQueue, kind: .quorum, extraArguments: expiry)
         return AMQPTopology(
             exchanges: [Self.exchange],
             queues: [work] + retries + [dead],
