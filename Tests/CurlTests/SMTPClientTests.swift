@@ -22,9 +22,15 @@ enum MailSink {
     /// The text of the `.eml` file containing `marker`, waiting up to `timeout` for it to appear.
     static func message(containing marker: String, timeout: Duration = .seconds(5)) async throws -> String? {
         let deadline = ContinuousClock.now + timeout
+        // Files are named by the instant written: earlier runs' messages are skipped unread.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        let cutoff = formatter.string(from: Date().addingTimeInterval(-5 * 60))
         while ContinuousClock.now < deadline {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            for name in names where name.hasSuffix(".eml") && !name.hasPrefix(".") {
+            for name in names where name.hasSuffix(".eml") && !name.hasPrefix(".") && name >= cutoff {
                 let text = (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
                 if text.contains(marker) { return text }
             }

@@ -96,7 +96,13 @@ enum IntegrationTestSupport {
     static func mails(to recipient: String) -> [String] {
         let folder = sinkDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.sorted().filter { $0.hasSuffix(".eml") }.compactMap { name -> String? in
+        // Named by the instant written: older runs' messages (a benchmark leaves thousands) are skipped unread.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        let cutoff = formatter.string(from: Date().addingTimeInterval(-15 * 60))
+        return names.sorted().filter { $0.hasSuffix(".eml") && $0 >= cutoff }.compactMap { name -> String? in
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { return nil }
             let raw = String(decoding: data, as: UTF8.self)
             return raw.contains("To: \(recipient)") ? raw : nil

@@ -101,12 +101,23 @@ struct SinkMessage {
 
 /// Reads the sink's folder.
 enum MailSink {
+    /// Files are named by the instant they were written (`20261122T075602.024481Z-<uuid>.eml`):
+    /// those from before this test run (15 minutes before the first look) are skipped unread,
+    /// so a sink holding a benchmark's tens of thousands of messages does not slow every wait.
+    static let cutoff: String = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss"
+        return formatter.string(from: Date().addingTimeInterval(-15 * 60))
+    }()
+
     /// The messages for `recipient` (its `To:` header), oldest first; optionally of one kind.
     static func messages(to recipient: String, kind: String? = nil) throws -> [SinkMessage] {
         let folder = NotifierTestSupport.sinkDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var found: [SinkMessage] = []
-        for name in names.sorted() where name.hasSuffix(".eml") && !name.hasPrefix(".") {
+        for name in names.sorted() where name.hasSuffix(".eml") && !name.hasPrefix(".") && name >= cutoff {
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
             let raw = String(decoding: data, as: UTF8.self)
             // Cheap filter before parsing: the recipient appears in the envelope header.
