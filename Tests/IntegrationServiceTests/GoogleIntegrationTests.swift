@@ -248,6 +248,52 @@ struct GoogleIntegrationTests {
         await h.stop()
     }
 
+    /// The provider down (503s): the last synced data stays and is served, the integration backs
+    /// off from 30 s and stays active; once the provider is back, the next sync catches up.
+    @Test func providerOutageKeepsTheLastData() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let day = h.workday()
+            let first = day.midnight.addingTimeInterval(10 * 3600)
+            try await h.google.addEvent(.timed(start: first, end: first.addingTimeInterval(1800)), title: "Before the outage")
+            #expect(try await h.connect(.google).status == 200)
+            let id = try await h.integrationID()
+            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await h.channelStored(id))
+            await h.settle(id)
+
+            h.google.failNextRequests(count: 100, status: 503)
+            let second = day.midnight.addingTimeInterval(12 * 3600)
+            try await h.google.addEvent(.timed(start: second, end: second.addingTimeInterval(1800)), title: "During the outage")
+            #expect(try await IntegrationTestSupport.eventually {
+                try await h.db.query("SELECT 1 FROM calendar_integrations WHERE id = \(id) AND consecutive_failures >= 1").count == 1
+            })
+            await h.settle(id)
+            let row = try #require(try await h.db.query("""
+                SELECT status, last_sync_error, extract(epoch FROM retry_not_before - now())::float8 AS wait FROM calendar_integrations WHERE id = \(id)
+                """).first)
+            #expect(try row.decode("status", as: String.self) == "active")
+            #expect(try row.decode("last_sync_error", as: String?.self)?.contains("unavailable") == true)
+            #expect(try row.decode("wait", as: Double.self) > 20)
+            #expect(try await h.busy().count == 1, "the last synced data is kept")
+            #expect(!(try await h.slots(on: day.date).contains(first)), "and still blocks the slot")
+
+            // The provider is back; the backoff runs out; the poller's next round catches up.
+            h.google.failNextRequests(count: 0, status: 503)
+            try await h.db.query("UPDATE calendar_integrations SET retry_not_before = now(), last_synced_at = now() - interval '11 minutes' WHERE id = \(id)")
+            await h.parts.poller.pollOnce()
+            await h.settle(id)
+            #expect(try await h.busy().count == 2)
+            let healed = try #require(try await h.db.query("SELECT consecutive_failures, stale_since FROM calendar_integrations WHERE id = \(id)").first)
+            #expect(try healed.decode("consecutive_failures", as: Int.self) == 0)
+            #expect(try healed.decode("stale_since", as: Date?.self) == nil)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
     /// A revoked refresh token: `needs_reauth`, busy data kept (stale), and the host's email.
     @Test func revokedGrantNeedsReauth() async throws {
         let h = try await IntegrationHarness.start(notifier: true)
