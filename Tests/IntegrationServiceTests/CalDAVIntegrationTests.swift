@@ -63,6 +63,12 @@ struct CalDAVIntegrationTests {
             let ten = day.midnight.addingTimeInterval(10 * 3600)
             let calendarURL = try await Self.calendar(h, busyAt: ten)
 
+            // A calendar on another origin than the server: the password is never sent there.
+            let elsewhere = try await h.request(
+                .post, h.integration.baseURL + "/api/integrations/caldav", token: h.hostToken,
+                json: #"{"server_url":"\#(Self.server)","username":"rendezvous","password":"rendezvous","calendar_url":"http://localhost:1/cal/"}"#
+            )
+            #expect(elsewhere.status == 422)
             // Wrong password: a 422 naming the field, nothing stored.
             let wrong = try await h.request(
                 .post, h.integration.baseURL + "/api/integrations/caldav", token: h.hostToken,

@@ -355,6 +355,13 @@ struct GoogleIntegrationTests {
             #expect(reply.status == 403)
             #expect(reply.headers.first(name: "Content-Type")?.hasPrefix("application/problem+json") == true)
 
+            // The right token without the channel's resource id is refused too.
+            var partial = HTTPClientHeaders()
+            partial.add(name: "X-Goog-Channel-ID", value: channel.id)
+            partial.add(name: "X-Goog-Channel-Token", value: try #require(channel.token))
+            partial.add(name: "X-Goog-Resource-State", value: "exists")
+            #expect(try await h.request(.post, url, headers: partial).status == 403)
+
             try await Task.sleep(for: .milliseconds(300))
             await h.settle(id)
             #expect(h.google.requests.count == before, "no sync ran")

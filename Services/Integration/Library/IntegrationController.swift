@@ -164,10 +164,11 @@ struct IntegrationController: Sendable {
                 throw Problem.validation([.init(field: "password", message: "the CalDAV server rejected these credentials")])
             case .notFound:
                 throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "no CalDAV calendar was found there")
+            // Generic messages: the answer must not tell which ports or paths exist behind the URL.
             case .unavailable, .rateLimited:
-                throw Problem.validation(field: "server_url", "the CalDAV server could not be reached (\(error))")
+                throw Problem.validation(field: "server_url", "the CalDAV server could not be reached")
             case .cursorExpired, .rejected:
-                throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "is not a usable CalDAV calendar (\(error))")
+                throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "is not a usable CalDAV calendar")
             }
         }
         let record = try await store(

@@ -25,6 +25,10 @@ package struct IntegrationRecord: Sendable, Equatable {
     package var consecutiveFailures: Int
     package var staleSince: Date?
     package var createdAt: Date
+    /// When the whole window was last read (incremental syncs miss events that move into it).
+    package var lastFullSyncAt: Date?
+    /// The sync lease this record was claimed with (set by ``IntegrationRepository/claimSync``).
+    package var leaseToken: UUID?
     /// The host's IANA zone (all-day events are busy for the host-local day).
     package var hostTimeZone: String
 
@@ -45,6 +49,8 @@ package struct IntegrationRecord: Sendable, Equatable {
         consecutiveFailures = try row.decode("consecutive_failures")
         staleSince = try row.decode("stale_since", as: Date?.self)
         createdAt = try row.decode("created_at")
+        lastFullSyncAt = try row.decode("last_full_sync_at", as: Date?.self)
+        leaseToken = try row.decode("sync_lease_token", as: UUID?.self)
         hostTimeZone = try row.decode("time_zone")
     }
 
@@ -75,7 +81,7 @@ package enum IntegrationRepository {
     static let columns = """
         i.id, i.host_user_id, i.provider, i.account, i.calendar_id, i.server_url, i.status, i.sealed_secret,
         i.sealed_access_token, i.access_token_expires_at, i.sync_cursor, i.last_synced_at, i.last_sync_error,
-        i.consecutive_failures, i.stale_since, i.created_at, u.time_zone
+        i.consecutive_failures, i.stale_since, i.created_at, i.last_full_sync_at, i.sync_lease_token, u.time_zone
         """
 
     // MARK: Integrations
@@ -158,11 +164,12 @@ package enum IntegrationRepository {
         try await session.query("DELETE FROM calendar_integrations WHERE id = \(id)")
     }
 
-    /// Locks the row for a token refresh (one refresh at a time per integration, across instances).
+    /// Locks the row for a token refresh (one refresh at a time per integration, across instances);
+    /// `NO KEY UPDATE`, so rows that reference it (busy time, links, channels) can still be written.
     package static func lockForRefresh(_ id: UUID, in session: PostgresSession) async throws -> IntegrationRecord? {
         try await session.query("""
             SELECT \(unescaped: columns) FROM calendar_integrations i JOIN users u ON u.id = i.host_user_id
-            WHERE i.id = \(id) FOR UPDATE OF i
+            WHERE i.id = \(id) FOR NO KEY UPDATE OF i
             """).first.map(IntegrationRecord.init)
     }
 
@@ -202,7 +209,8 @@ package enum IntegrationRepository {
     package static func claimSync(_ id: UUID, lease: Duration, ignoringBackoff: Bool, in session: PostgresSession) async throws -> IntegrationRecord? {
         let seconds = Double(lease.components.seconds)
         let rows = try await session.query("""
-            UPDATE calendar_integrations i SET sync_lease_until = now() + make_interval(secs => \(seconds)), sync_requested_at = NULL
+            UPDATE calendar_integrations i SET sync_lease_until = now() + make_interval(secs => \(seconds)), sync_requested_at = NULL,
+                sync_lease_token = \(UUID())
             FROM users u
             WHERE i.id = \(id) AND u.id = i.host_user_id AND i.status <> 'needs_reauth'
               AND (i.sync_lease_until IS NULL OR i.sync_lease_until < now())
@@ -212,10 +220,12 @@ package enum IntegrationRepository {
         return try rows.first.map(IntegrationRecord.init)
     }
 
-    /// Gives the lease back; true when another sync was asked for meanwhile.
-    package static func releaseSync(_ id: UUID, in session: PostgresSession) async throws -> Bool {
+    /// Gives the lease back if `token` still holds it (a sync that outlived its lease must not
+    /// clear the lease another instance took since); true when another sync was asked for meanwhile.
+    package static func releaseSync(_ id: UUID, token: UUID?, in session: PostgresSession) async throws -> Bool {
         let rows = try await session.query("""
-            UPDATE calendar_integrations SET sync_lease_until = NULL WHERE id = \(id)
+            UPDATE calendar_integrations SET sync_lease_until = NULL, sync_lease_token = NULL
+            WHERE id = \(id) AND sync_lease_token = \(token)
             RETURNING sync_requested_at IS NOT NULL AS again
             """)
         return try rows.first?.decode("again", as: Bool.self) ?? false
@@ -248,14 +258,24 @@ package enum IntegrationRepository {
                     WHERE external_busy_intervals.start_time <> excluded.start_time OR external_busy_intervals.end_time <> excluded.end_time
                 """).affectedRows
         }
+        // A meeting the service wrote whose link committed after this sync read it (the write-back
+        // and the sync run concurrently) must not stay behind as busy time.
+        changed += try await session.query("""
+            DELETE FROM external_busy_intervals b USING calendar_event_links l
+            WHERE b.integration_id = \(integration.id) AND l.integration_id = b.integration_id AND l.external_event_id = b.external_event_id
+            """).affectedRows
         return changed > 0
     }
 
-    /// A sync succeeded: new cursor, active, failures cleared.
-    package static func recordSuccess(_ id: UUID, cursor: String?, in session: PostgresSession) async throws {
+    /// A sync succeeded: new cursor, active (unless the grant was revoked meanwhile), failures cleared.
+    package static func recordSuccess(_ id: UUID, cursor: String?, full: Bool, in session: PostgresSession) async throws {
         try await session.query("""
             UPDATE calendar_integrations SET sync_cursor = \(cursor), last_synced_at = now(), last_sync_error = NULL,
-                consecutive_failures = 0, retry_not_before = NULL, status = 'active', stale_since = NULL, updated_at = now()
+                consecutive_failures = 0, retry_not_before = NULL,
+                status = CASE WHEN status = 'needs_reauth' THEN status ELSE 'active' END,
+                stale_since = CASE WHEN status = 'needs_reauth' THEN stale_since END,
+                last_full_sync_at = CASE WHEN \(full) THEN now() ELSE last_full_sync_at END,
+                updated_at = now()
             WHERE id = \(id)
             """)
     }

@@ -301,6 +301,11 @@ package struct CalDAVClient: Sendable {
         _ method: HTTPClientRequest.Method, _ url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
         followRedirects: Bool = false, allowServerError: Bool = false
     ) async throws -> HTTPClientResponse {
+        // The credentials go only to the server the host named: hrefs in its answers (principal,
+        // home, calendars) that point elsewhere are refused, never followed (no SSRF, no leak).
+        guard Self.sameOrigin(url, serverURL) else {
+            throw ProviderError.rejected(status: 0, detail: "the server pointed outside its own origin")
+        }
         var fields = HTTPClientHeaders(headers)
         fields.add(name: "Authorization", value: "Basic " + Data("\(username):\(password)".utf8).base64EncodedString())
         let request = HTTPClientRequest(
@@ -319,6 +324,16 @@ package struct CalDAVClient: Sendable {
     }
 
     // MARK: URLs
+
+    /// Whether two URLs share scheme, host and port.
+    static func sameOrigin(_ lhs: String, _ rhs: String) -> Bool {
+        func origin(_ text: String) -> (String, String, Int)? {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
+            return (scheme, host, url.port ?? (scheme == "https" ? 443 : 80))
+        }
+        guard let a = origin(lhs), let b = origin(rhs) else { return false }
+        return a == b
+    }
 
     /// `href` (a path or a URL) as an absolute URL on the server.
     func resolve(_ href: String) -> String {

@@ -124,3 +124,27 @@ package struct CalendarMeeting: Sendable, Equatable {
 
     package var icalendarUID: String { "\(bookingID.uuidString.lowercased())@rendezvous" }
 }
+
+/// Collects one sync's pages: an event that appears more than once (Graph delta may report an
+/// item as updated and then removed) counts by its last appearance, so no id is both busy and
+/// removed, and none is upserted twice in one statement.
+struct ChangeAccumulator {
+    private var busyByID: [String: ExternalBusyEvent] = [:]
+    private var order: [String] = []
+    private var removed: Set<String> = []
+
+    mutating func busy(_ event: ExternalBusyEvent) {
+        if busyByID[event.externalID] == nil { order.append(event.externalID) }
+        busyByID[event.externalID] = event
+        removed.remove(event.externalID)
+    }
+
+    mutating func removed(_ id: String) {
+        busyByID[id] = nil
+        removed.insert(id)
+    }
+
+    func changes(kind: CalendarChanges.Kind, cursor: String?) -> CalendarChanges {
+        CalendarChanges(kind: kind, busy: order.compactMap { busyByID[$0] }, removedIDs: removed.sorted(), cursor: cursor)
+    }
+}

@@ -52,8 +52,7 @@ package struct GoogleCalendarClient: Sendable {
     /// event in the window (full). `events.list` with `singleEvents=true` (recurring events as
     /// instances), paged; a stale sync token throws `.cursorExpired` (410: the caller syncs in full).
     package func changes(calendarID: String, syncToken: String?, window: SyncWindow, hostTimeZone: TimeZone, accessToken: String) async throws -> CalendarChanges {
-        var busy: [ExternalBusyEvent] = []
-        var removed: [String] = []
+        var accumulated = ChangeAccumulator()
         var pageToken: String?
         repeat {
             var query: [(String, String)] = [("singleEvents", "true"), ("maxResults", String(pageSize))]
@@ -74,14 +73,14 @@ package struct GoogleCalendarClient: Sendable {
             let page = try decode(EventList.self, response)
             for event in page.items ?? [] {
                 if let block = Self.busyBlock(event, hostTimeZone: hostTimeZone), block.start < window.end, block.end > window.start {
-                    busy.append(block)
+                    accumulated.busy(block)
                 } else {
-                    removed.append(event.id)
+                    accumulated.removed(event.id)
                 }
             }
             pageToken = page.nextPageToken
             if pageToken == nil {
-                return CalendarChanges(kind: syncToken == nil ? .full : .incremental, busy: busy, removedIDs: removed, cursor: page.nextSyncToken)
+                return accumulated.changes(kind: syncToken == nil ? .full : .incremental, cursor: page.nextSyncToken)
             }
         } while true
     }

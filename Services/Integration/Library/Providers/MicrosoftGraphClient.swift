@@ -70,26 +70,25 @@ package struct MicrosoftGraphClient: Sendable {
             baseURL, "/me/calendars/\(ProviderHTTP.segment(calendarID))/calendarView/delta",
             query: [("startDateTime", RFC3339Instant.string(from: window.start)), ("endDateTime", RFC3339Instant.string(from: window.end))]
         )
-        var busy: [ExternalBusyEvent] = []
-        var removed: [String] = []
+        var accumulated = ChangeAccumulator()
         while true {
             // The links carry the provider's state; never send the token anywhere but the configured Graph.
-            guard url.hasPrefix(baseURL) else {
+            guard url.hasPrefix(baseURL.hasSuffix("/") ? baseURL : baseURL + "/") else {
                 throw ProviderError.rejected(status: 0, detail: "Graph link outside the configured base URL")
             }
             let response = try await http.expectSuccess(HTTPClientRequest(url: url, headers: headers(accessToken)))
             let page = try decode(Page.self, response)
             for event in page.value {
                 if let block = Self.busyBlock(event, hostTimeZone: hostTimeZone), block.start < window.end, block.end > window.start {
-                    busy.append(block)
+                    accumulated.busy(block)
                 } else {
-                    removed.append(event.id)
+                    accumulated.removed(event.id)
                 }
             }
             if let next = page.nextLink {
                 url = next
             } else {
-                return CalendarChanges(kind: deltaLink == nil ? .full : .incremental, busy: busy, removedIDs: removed, cursor: page.deltaLink)
+                return accumulated.changes(kind: deltaLink == nil ? .full : .incremental, cursor: page.deltaLink)
             }
         }
     }

@@ -39,10 +39,10 @@ struct WebhookController: Sendable {
         let token = headers[HTTPField.Name("X-Goog-Channel-Token")!] ?? ""
         let resourceID = headers[HTTPField.Name("X-Goog-Resource-ID")!]
         guard CredentialVault.matches(token, digest: channel.tokenHash),
-              channel.resourceID == nil || resourceID == nil || resourceID == channel.resourceID else {
+              channel.resourceID == nil || resourceID == channel.resourceID, channel.expiresAt > received else {
             metrics.webhook(.google, outcome: "bad_token")
             logger.warning("Google push with a wrong channel token", metadata: ["channel": "\(channelID)"])
-            throw Problem.forbidden("The channel token does not match.")
+            throw Problem.forbidden("The channel token or resource does not match, or the channel expired.")
         }
         switch headers[HTTPField.Name("X-Goog-Resource-State")!] ?? "" {
         case "sync":

@@ -33,7 +33,10 @@ package struct CalendarSyncer: Sendable {
     let metrics = IntegrationMetrics()
     let now: @Sendable () -> Date
     /// How long a sync may hold the lease (a crashed instance's lease runs out).
-    static let lease: Duration = .seconds(120)
+    static let lease: Duration = .seconds(300)
+    /// Incremental syncs only report changes: an unchanged event that moves into the window as the
+    /// days pass would never be read, so the whole window is read again at least this often.
+    static let fullSyncEvery: TimeInterval = 24 * 3600
     /// Failures in a row after which the status becomes `error`.
     static let errorAfter = 5
 
@@ -65,7 +68,7 @@ package struct CalendarSyncer: Sendable {
             }
             guard let record = claimed else { return round == 0 ? .skipped : outcome }
             outcome = await syncClaimed(record, dueSince: due)
-            let again = (try? await database.withConnection { try await IntegrationRepository.releaseSync(id, in: $0) }) ?? false
+            let again = (try? await database.withConnection { try await IntegrationRepository.releaseSync(id, token: record.leaseToken, in: $0) }) ?? false
             guard again, outcome == .changed || outcome == .unchanged else { break }
             due = now()
         }
@@ -77,9 +80,11 @@ package struct CalendarSyncer: Sendable {
         var metadata: Logger.Metadata = ["integration": "\(record.id)", "provider": "\(record.provider.rawValue)"]
         do {
             var changes: CalendarChanges
+            let fullDue = record.lastFullSyncAt.map { now().timeIntervalSince($0) > Self.fullSyncEvery } ?? true
+            let cursor = fullDue ? nil : record.syncCursor
             do {
-                changes = try await gateway.changes(record, cursor: record.syncCursor, window: window)
-            } catch ProviderError.cursorExpired where record.syncCursor != nil {
+                changes = try await gateway.changes(record, cursor: cursor, window: window)
+            } catch ProviderError.cursorExpired where cursor != nil {
                 // 410 Gone: the sync token or delta link expired; read the whole window again.
                 metrics.fullResync(record.provider)
                 logger.info("sync cursor expired, full resync", metadata: metadata)
@@ -89,7 +94,7 @@ package struct CalendarSyncer: Sendable {
             let changed: Bool = try await database.withTransaction { session in
                 let own = try await IntegrationRepository.ownEventIDs(integration: record.id, in: session)
                 let changed = try await IntegrationRepository.apply(finalChanges, to: record, ignoring: own, in: session)
-                try await IntegrationRepository.recordSuccess(record.id, cursor: finalChanges.cursor, in: session)
+                try await IntegrationRepository.recordSuccess(record.id, cursor: finalChanges.cursor, full: finalChanges.kind == .full, in: session)
                 if changed || record.staleSince != nil {
                     try await Outbox.enqueue(
                         CalendarSynced(hostUserID: record.hostUserID, integrationID: record.id, provider: record.provider.rawValue, changed: true),

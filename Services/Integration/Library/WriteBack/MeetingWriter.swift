@@ -40,7 +40,10 @@ package struct MeetingWriter: Sendable {
     }
 
     func write(_ booking: BookingSnapshot, in session: PostgresSession) async throws {
-        guard booking.status == "confirmed",
+        // The booking as it stands now: a created event retried after its cancellation writes nothing.
+        let current = try await session.query("SELECT status FROM bookings WHERE id = \(booking.id)")
+            .first.map { try $0.decode("status", as: String.self) }
+        guard booking.status == "confirmed", current == nil || current == "confirmed",
               let target = try await IntegrationRepository.active(host: booking.hostUserID, in: session).first else { return }
         if try await IntegrationRepository.link(booking: booking.id, integration: target.id, in: session) != nil { return }
         let meeting = try await meeting(for: booking, in: session)
@@ -70,9 +73,10 @@ package struct MeetingWriter: Sendable {
     func remove(_ booking: UUID, in session: PostgresSession) async throws {
         for link in try await IntegrationRepository.links(booking: booking, in: session) {
             guard let record = try await IntegrationRepository.find(link.integration, in: session) else { continue }
-            if record.status == .active {
-                guard try await attempt(record, "delete", { try await gateway.delete(link.externalID, in: record); return "" }) != nil else { continue }
-            }
+            // An integration that cannot be written to now keeps the link: the meeting left in that
+            // calendar is still known as ours, so no sync reads it back as busy time.
+            guard record.status == .active else { continue }
+            guard try await attempt(record, "delete", { try await gateway.delete(link.externalID, in: record); return "" }) != nil else { continue }
             try await IntegrationRepository.deleteLink(booking: booking, integration: record.id, in: session)
         }
     }
