@@ -7,7 +7,7 @@ import Testing
 enum AMQPTestSupport {
     /// The broker under test: `AMQP_URL`, or the local stack's RabbitMQ.
     static func configuration() throws -> AMQPConfiguration {
-        let url = ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/"
+        let url = ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test"
         return try AMQPConfiguration(url: url)
     }
 

@@ -16,7 +16,7 @@ enum EventsTestSupport {
 
     /// The broker under test: `AMQP_URL`, or the local stack's RabbitMQ.
     static func amqpConfiguration() throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/")
+        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test")
     }
 
     /// A logger that stays quiet unless `EVENTS_TEST_LOG` names a level.

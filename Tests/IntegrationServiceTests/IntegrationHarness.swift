@@ -48,7 +48,7 @@ enum IntegrationTestSupport {
     }
 
     static func amqpConfiguration() throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/")
+        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test")
     }
 
     static func freshTag() -> String {
