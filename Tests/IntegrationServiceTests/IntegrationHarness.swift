@@ -9,6 +9,7 @@ import Logging
 import NotifierService
 import Postgres
 import ProviderFakes
+import ServiceLifecycle
 import ServiceRuntime
 @testable import IntegrationService
 
@@ -111,32 +112,39 @@ enum IntegrationTestSupport {
 }
 
 /// A service application listening on a real loopback port (providers call its webhooks).
+///
+/// Stopped by a graceful shutdown of its service group, never by cancelling it: a connection
+/// accepted while a cancelled Hummingbird server winds down trips a NIO precondition
+/// ("Deinited NIOAsyncWriter without calling finish()") and kills the test process.
 final class LiveApp: Sendable {
     let baseURL: String
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
-    private init(baseURL: String, task: Task<Void, any Error>) {
+    private init(baseURL: String, task: Task<Void, any Error>, group: ServiceGroup) {
         self.baseURL = baseURL
         self.task = task
+        self.group = group
     }
 
     static func start(_ app: some ApplicationProtocol & Sendable, port: Int) async throws -> LiveApp {
-        let task = Task { try await app.runService() }
-        let live = LiveApp(baseURL: "http://127.0.0.1:\(port)", task: task)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: IntegrationTestSupport.logger("live-app")))
+        let task = Task { try await group.run() }
+        let live = LiveApp(baseURL: "http://127.0.0.1:\(port)", task: task, group: group)
         let client = CurlHTTPClient(configuration: .init(numberOfThreads: 1))
         defer { Task { try? await client.shutdown() } }
         let up = await IntegrationTestSupport.eventually(timeout: .seconds(30)) {
             (try? await client.execute(HTTPClientRequest(url: live.baseURL + "/health", timeout: .seconds(2))).status) == 200
         }
         guard up else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             throw HarnessError("the app on port \(port) did not come up")
         }
         return live
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
@@ -273,6 +281,11 @@ final class IntegrationHarness: @unchecked Sendable {
     }
 
     func stop() async {
+        // No more pushes into the services while they stop.
+        google.pushesEnabled = false
+        microsoft.pushesEnabled = false
+        await google.waitForPushes()
+        await microsoft.waitForNotifications()
         await integration?.stop()
         await availability?.stop()
         await booking?.stop()
