@@ -92,6 +92,9 @@ let package = Package(
         // The schedule and busy time the engine reads, shared by availability and booking.
         shared("ScheduleStore", ["Postgres", "SchedulingCore"]),
 
+        // RFC 5545 text (escaping, folding, UTC times): invitations and CalDAV objects.
+        shared("ICalendar"),
+
         // Events between services: envelope, transactional outbox, relay, idempotent consumers.
         shared("Events", [
             "Postgres", "AMQP", logging, metrics, nioCore,
@@ -112,9 +115,9 @@ let package = Package(
         "SchedulingCore", "ScheduleStore", "Events", "Cryptography",
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
     ])
-    + service("Integration", executable: "integration", ["Events", "Curl", "Cryptography", "SchedulingCore"])
+    + service("Integration", executable: "integration", ["Events", "Curl", "Cryptography", "SchedulingCore", "ICalendar"])
     + service("Notifier", executable: "notifier", [
-        "Events", "Curl", "Cryptography",
+        "Events", "Curl", "Cryptography", "ICalendar",
         .product(name: "Mustache", package: "swift-mustache"),
     ], resources: [.copy("Templates")])
     + [

@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 @testable import IntegrationService
 import Testing
 
@@ -56,12 +57,12 @@ import Testing
         ("tab\there\u{7}", "tabhere"),
     ])
     func escapesText(input: String, escaped: String) {
-        #expect(ICalendarMeetingWriter.escape(input) == escaped)
+        #expect(ICalendarText.escape(input) == escaped)
     }
 
     @Test func foldsWithoutSplittingCharacters() {
         let line = "DESCRIPTION:" + String(repeating: "é", count: 100) + String(repeating: "🎉", count: 30)
-        let folded = ICalendarMeetingWriter.fold(line)
+        let folded = ICalendarText.fold(line)
         let pieces = folded.components(separatedBy: "\r\n ")
         #expect(pieces.count > 2)
         #expect(pieces.first!.utf8.count <= 75)

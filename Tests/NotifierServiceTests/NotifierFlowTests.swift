@@ -1,6 +1,7 @@
 import AMQP
 import Events
 import Foundation
+import ICalendar
 import Hummingbird
 import HummingbirdTesting
 import Postgres

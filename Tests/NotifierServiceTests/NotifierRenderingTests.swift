@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import ICalendar
 import Testing
 @testable import NotifierService
 

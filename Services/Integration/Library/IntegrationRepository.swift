@@ -291,10 +291,6 @@ package enum IntegrationRepository {
             """)
     }
 
-    package static func clearCursor(_ id: UUID, in session: PostgresSession) async throws {
-        try await session.query("UPDATE calendar_integrations SET sync_cursor = NULL WHERE id = \(id)")
-    }
-
     /// Integrations to sync now: asked for, never synced, older than `staleAfter`, or a push
     /// integration without a live channel; not in backoff, not leased, not needing a new grant.
     package static func dueForSync(staleAfter: Duration, limit: Int, hosts: [UUID]? = nil, in session: PostgresSession) async throws -> [UUID] {

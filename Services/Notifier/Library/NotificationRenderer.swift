@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import ICalendar
 
 /// Renders a scheduled notification into an email: the templates of its kind with the meeting
 /// time in the recipient's zone and the other party's, the invitee's links, and an iCalendar

@@ -57,8 +57,7 @@ package struct MeetingWriter: Sendable {
             try await write(booking, in: session)
             return
         }
-        var meeting = try await meeting(for: booking, in: session)
-        meeting.sequence = booking.version
+        let meeting = try await meeting(for: booking, in: session)
         for link in links {
             guard let record = try await IntegrationRepository.find(link.integration, in: session), record.status == .active else { continue }
             let moved = meeting

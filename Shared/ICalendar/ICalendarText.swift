@@ -1,9 +1,10 @@
 import Foundation
 
-/// RFC 5545 text rules: escaped values, UTC date-times, CRLF lines folded at 75 octets.
-enum ICalendarText {
+/// RFC 5545 text rules: escaped values, UTC date-times, CRLF lines folded at 75 octets; shared by
+/// the notifier's invitations and the integration service's CalDAV objects.
+package enum ICalendarText {
     /// A TEXT value: backslash, semicolon, comma and line breaks escaped (RFC 5545 §3.3.11).
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.count)
         var previousWasCR = false
@@ -25,13 +26,13 @@ enum ICalendarText {
     }
 
     /// A parameter value (e.g. `CN`): quoted, without the characters a quoted value cannot hold.
-    static func parameter(_ text: String) -> String {
+    package static func parameter(_ text: String) -> String {
         let cleaned = text.unicodeScalars.filter { $0 != "\"" && $0.value >= 0x20 && $0.value != 0x7f }
         return "\"" + String(String.UnicodeScalarView(cleaned)) + "\""
     }
 
     /// `20240115T140000Z`.
-    static func utc(_ date: Date) -> String {
+    package static func utc(_ date: Date) -> String {
         var t = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -45,7 +46,7 @@ enum ICalendarText {
     /// Content lines from rendered text: blank lines dropped, each line folded so no line
     /// exceeds 75 octets (continuations start with a space; UTF-8 sequences are never split),
     /// joined with CRLF and ended with one.
-    static func contentLines(_ rendered: String) -> String {
+    package static func contentLines(_ rendered: String) -> String {
         rendered
             .split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
             .map { String($0).trimmingCharacters(in: .whitespaces) }
@@ -55,14 +56,14 @@ enum ICalendarText {
     }
 
     /// One content line folded at 75 octets.
-    static func fold(_ line: String) -> String {
+    package static func fold(_ line: String) -> String {
         var lines: [String] = []
         var current = ""
         var currentOctets = 0
         var limit = 75
         for character in line {
-            let octets = String(character).utf8.count
-            if currentOctets + octets > limit {
+            let octets = character.utf8.count
+            if currentOctets + octets > limit, !current.isEmpty {
                 lines.append(current)
                 current = ""
                 currentOctets = 0
