@@ -35,10 +35,16 @@ package enum Outbox {
 
     /// The row ``enqueue(_:requestID:occurredAt:in:)`` would write.
     package static func row<Event: DomainEvent>(_ event: Event, requestID: String?, occurredAt: Date = Date()) throws -> Row {
-        let id = UUID()
-        let envelope = EventEnvelope(id: id, type: Event.type, occurredAt: occurredAt, version: Event.version, data: event)
+        try row(type: Event.type, version: Event.version, data: event, id: UUID(), requestID: requestID, occurredAt: occurredAt)
+    }
+
+    /// The row of an event given by its type name and version; its body is the envelope JSON.
+    static func row<Data: Codable & Sendable>(
+        type: String, version: Int, data: Data, id: UUID, requestID: String?, occurredAt: Date
+    ) throws -> Row {
+        let envelope = EventEnvelope(id: id, type: type, occurredAt: occurredAt, version: version, data: data)
         let body = String(decoding: try EventCoding.encoder.encode(envelope), as: UTF8.self)
-        return Row(id: id, type: Event.type, version: Event.version, body: body, requestID: requestID)
+        return Row(id: id, type: type, version: version, body: body, requestID: requestID)
     }
 
     /// Writes an event given by its type name and version (for types not known at compile time).
@@ -52,11 +58,10 @@ package enum Outbox {
         occurredAt: Date = Date(),
         in session: PostgresSession
     ) async throws -> UUID {
-        let envelope = EventEnvelope(id: id, type: type, occurredAt: occurredAt, version: version, data: data)
-        let body = String(decoding: try EventCoding.encoder.encode(envelope), as: UTF8.self)
+        let row = try row(type: type, version: version, data: data, id: id, requestID: requestID, occurredAt: occurredAt)
         try await session.query("""
             INSERT INTO outbox (id, type, version, body, request_id)
-            VALUES (\(id), \(type), \(version), \(body), \(requestID))
+            VALUES (\(row.id), \(row.type), \(row.version), \(row.body), \(row.requestID))
             """)
         return id
     }
