@@ -117,7 +117,7 @@ let package = Package(
     ])
     + service("Integration", executable: "integration", ["Events", "Curl", "Cryptography", "SchedulingCore", "ICalendar"])
     + service("Notifier", executable: "notifier", [
-        "Events", "Curl", "Cryptography", "ICalendar",
+        "Events", "Curl", "Cryptography", "ICalendar", "SchedulingCore",
         .product(name: "Mustache", package: "swift-mustache"),
     ], resources: [.copy("Templates")])
     + [

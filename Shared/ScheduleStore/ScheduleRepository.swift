@@ -80,7 +80,7 @@ package struct ScheduleRepository: Sendable {
 
     private static func meetingTypeAndHost(_ row: PostgresRow) throws -> (MeetingType, SchedulingHost) {
         let zoneName = try row.decode("time_zone", as: String.self)
-        guard let zone = TimeZone(identifier: zoneName) else {
+        guard let zone = NamedTimeZone(zoneName) else {
             throw PostgresError(kind: .decoding, message: "unknown time zone \(zoneName)")
         }
         let hostID = try row.decode("user_id", as: UUID.self)
@@ -96,7 +96,7 @@ package struct ScheduleRepository: Sendable {
             maxDaysInFuture: try row.decode("max_days_in_future", as: Int.self),
             isActive: try row.decode("is_active", as: Bool.self)
         )
-        return (type, SchedulingHost(id: hostID, timeZone: zone))
+        return (type, SchedulingHost(id: hostID, zone: zone))
     }
 
     /// The JSON shapes the aggregates above build.

@@ -6,11 +6,20 @@ package struct SchedulingHost: Hashable, Sendable, Codable {
     package var id: UUID
     /// The zone the host's rules and overrides are written in.
     package var timeZone: TimeZone
+    /// The zone's name as the host gave it (`UTC`, `Asia/Calcutta`): answers echo it, since
+    /// Foundation spells some zones otherwise (`UTC` as `GMT`).
+    package var timeZoneName: String
 
-    /// A host with `id` in `timeZone`.
-    package init(id: UUID, timeZone: TimeZone) {
+    /// A host with `id` in `timeZone`, named `timeZoneName` (by default the zone's identifier).
+    package init(id: UUID, timeZone: TimeZone, timeZoneName: String? = nil) {
         self.id = id
         self.timeZone = timeZone
+        self.timeZoneName = timeZoneName ?? timeZone.identifier
+    }
+
+    /// A host with `id` in the zone `zone`.
+    package init(id: UUID, zone: NamedTimeZone) {
+        self.init(id: id, timeZone: zone.timeZone, timeZoneName: zone.name)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -23,16 +32,17 @@ package struct SchedulingHost: Hashable, Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(UUID.self, forKey: .id)
         let name = try container.decode(String.self, forKey: .timeZone)
-        guard let zone = TimeZone(identifier: name) else {
-            throw DecodingError.dataCorruptedError(forKey: .timeZone, in: container, debugDescription: "unknown time zone")
+        guard let zone = NamedTimeZone(name) else {
+            throw DecodingError.dataCorruptedError(forKey: .timeZone, in: container, debugDescription: NamedTimeZone.invalidMessage)
         }
-        timeZone = zone
+        timeZone = zone.timeZone
+        timeZoneName = zone.name
     }
 
     /// Encodes the contract's JSON shape.
     package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
-        try container.encode(timeZone.identifier, forKey: .timeZone)
+        try container.encode(timeZoneName, forKey: .timeZone)
     }
 }

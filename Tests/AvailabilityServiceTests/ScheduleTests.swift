@@ -40,6 +40,12 @@ struct ScheduleTests {
          ["rules[0].start_time", "rules[0].day_of_week", "rules[1].end_time"]),
         (#"[{"day_of_week": "monday", "start_time": "09:00", "end_time": "10:00"}]"#, ["rules[0].day_of_week"]),
         (#"[{"start_time": "09:00", "end_time": "10:00"}]"#, ["rules[0].day_of_week"]),
+        // 24:00 ends a day and starts none: a start of 24:00 is the start's error, not the end's.
+        (#"[{"day_of_week": 1, "start_time": "24:00", "end_time": "24:00"}]"#, ["rules[0].start_time"]),
+        (#"[{"day_of_week": 1, "start_time": "24:00", "end_time": "09:00"}]"#, ["rules[0].start_time"]),
+        (#"[{"day_of_week": 1, "start_time": "24:00", "end_time": "25:00"}]"#, ["rules[0].start_time", "rules[0].end_time"]),
+        (#"[{"day_of_week": 1, "start_time": "09:00", "end_time": "10:00"}, {"day_of_week": 1, "start_time": "24:00", "end_time": "24:00"}]"#,
+         ["rules[1].start_time"]),
     ])
     func invalidRules(rules: String, fields: [String]) async throws {
         try await TestService.run { client in
@@ -103,6 +109,9 @@ struct ScheduleTests {
             let overlapping = try await client.put("/api/availability/overrides/2026-12-24", token: host.token,
                                                    #"{"intervals": [{"start_time": "09:00", "end_time": "12:00"}, {"start_time": "10:00", "end_time": "11:00"}, {"start_time": "15:00", "end_time": "14:00"}]}"#)
             #expect(overlapping.fieldErrors == ["intervals[1].start_time", "intervals[2].end_time"])
+            let midnightStart = try await client.put("/api/availability/overrides/2026-12-24", token: host.token,
+                                                     #"{"intervals": [{"start_time": "08:00", "end_time": "09:00"}, {"start_time": "24:00", "end_time": "24:00"}]}"#)
+            #expect(midnightStart.fieldErrors == ["intervals[1].start_time"])
             let malformed = try await client.put("/api/availability/overrides/2026-12-24", token: host.token, #"{"intervals": [{"start_time": "9:00", "end_time": "10:00"}]}"#)
             #expect(malformed.fieldErrors == ["intervals[0].start_time"])
             let missing = try await client.put("/api/availability/overrides/2026-12-24", token: host.token, #"{}"#)

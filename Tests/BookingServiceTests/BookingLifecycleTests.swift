@@ -212,6 +212,53 @@ struct BookingLifecycleTests {
         try await f.close()
     }
 
+    /// How a booking stopped being confirmed, and who then asks to change it with which version.
+    enum Ended: String, CaseIterable, Sendable { case cancelled, rescheduled }
+    enum Asker: String, CaseIterable, Sendable { case host, invitee }
+
+    @Test("a booking that is no longer confirmed is 409 version_conflict to whoever may read it, with its version or a stale one; only a moved booking's own token is 404",
+          arguments: Ended.allCases, Asker.allCases)
+    func noLongerConfirmed(ended: Ended, asker: Asker) async throws {
+        let f = try await BookingFixture.make()
+        try await BookingFixture.app().test(.router) { client in
+            let booking = try await book(client, f, 10)
+            let path = "/api/bookings/\(booking.id.uuidString.lowercased())"
+            let token = #", "token": "\#(booking.cancelToken!)""#
+            switch ended {
+            case .cancelled:
+                #expect(try await send(client, .post, "\(path)/cancel", headers: bearer(f.hostToken)).0 == .ok)
+            case .rescheduled:
+                let move = ByteBuffer(string: #"{"start_time": "\#(f.at(11))", "version": 1}"#)
+                #expect(try await send(client, .post, "\(path)/reschedule", body: move, headers: bearer(f.hostToken)).0 == .ok)
+            }
+            let (_, read) = try await send(client, .get, path, headers: bearer(f.hostToken))
+            let current = try JSONDecoder.test.decode(BookingJSON.self, from: read)
+            #expect(current.status == ended.rawValue)
+            // The version it has now, the one it had, and one it never had.
+            for version in Set([current.version, 1, 9]).sorted() {
+                let body = ByteBuffer(string: #"{"start_time": "\#(f.at(12))", "version": \#(version)\#(asker == .invitee ? token : "")}"#)
+                let (status, data) = try await send(client, .post, "\(path)/reschedule", body: body, headers: asker == .host ? bearer(f.hostToken) : [:])
+                if asker == .invitee && ended == .rescheduled {
+                    // The contract: a rescheduled booking's token reads it and manages nothing.
+                    #expect(status == .notFound, "version \(version)")
+                } else {
+                    #expect(status == .conflict, "version \(version): \(String(decoding: data, as: UTF8.self))")
+                    #expect(problemCode(data) == "version_conflict")
+                }
+            }
+            // Cancelling: twice is a no-op; a moved booking is a conflict to its host.
+            let cancel = ByteBuffer(string: asker == .invitee ? #"{"token": "\#(booking.cancelToken!)"}"# : "{}")
+            let (cancelStatus, cancelData) = try await send(client, .post, "\(path)/cancel", body: cancel, headers: asker == .host ? bearer(f.hostToken) : [:])
+            switch (ended, asker) {
+            case (.cancelled, _): #expect(cancelStatus == .ok)
+            case (.rescheduled, .host): #expect(cancelStatus == .conflict && problemCode(cancelData) == "version_conflict")
+            case (.rescheduled, .invitee): #expect(cancelStatus == .notFound)
+            }
+        }
+        #expect(try await f.confirmedCount() == (ended == .rescheduled ? 1 : 0))
+        try await f.close()
+    }
+
     @Test("the host lists its own bookings by start, filtered, a page at a time")
     func list() async throws {
         let f = try await BookingFixture.make()

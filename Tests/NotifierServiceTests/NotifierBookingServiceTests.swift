@@ -374,18 +374,6 @@ private struct BookingReply: Decodable, Sendable {
     let cancelReason: String?
 }
 
-/// The dispatcher's clock: real time, moved forward by the test (to make reminders due hours early).
-final class MovableClock: @unchecked Sendable {
-    // @unchecked Sendable: `lock` guards `offset`.
-    private let lock = NSLock()
-    private var offset: TimeInterval = 0
-
-    func now() -> Date { lock.withLock { Date().addingTimeInterval(offset) } }
-
-    /// From now on the clock reads `instant`, and runs on from there.
-    func move(to instant: Date) { lock.withLock { offset = instant.timeIntervalSince(Date()) } }
-}
-
 /// A week in March when New York is already on summer time (EDT, UTC−4) and London not yet
 /// (GMT): the two zones are 4 hours apart instead of 5.
 struct DSTGapWeek: Sendable {

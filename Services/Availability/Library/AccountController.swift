@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Postgres
+import SchedulingCore
 import ServiceRuntime
 
 /// `POST /api/users`, `POST /api/auth/login`, `GET` and `PATCH /api/users/me`.
@@ -56,7 +57,7 @@ struct AccountController: Sendable {
         errors.check(body.password.count >= 8, "password", "must be at least 8 characters")
         errors.check(body.password.utf8.count <= Self.maximumPasswordBytes, "password", "must be at most 72 bytes")
         errors.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
-        errors.check(TimeZoneNames.isKnown(body.timeZone), "time_zone", "must be an IANA time zone such as America/New_York")
+        errors.check(NamedTimeZone(body.timeZone) != nil, "time_zone", NamedTimeZone.invalidMessage)
         if let slug = body.slug {
             errors.check(Slug.isValid(slug), "slug", "must be 1 to 64 characters of a-z, 0-9 and -")
         }
@@ -122,7 +123,7 @@ struct AccountController: Sendable {
             errors.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
         }
         if let zone = body.timeZone {
-            errors.check(TimeZoneNames.isKnown(zone), "time_zone", "must be an IANA time zone such as America/New_York")
+            errors.check(NamedTimeZone(zone) != nil, "time_zone", NamedTimeZone.invalidMessage)
         }
         try errors.throwIfAny()
 

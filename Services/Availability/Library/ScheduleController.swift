@@ -85,8 +85,8 @@ struct ScheduleController: Sendable {
         var listed = ListedErrors()
         var parsed: [(index: Int, rule: WeeklyRule)] = []
         for (index, input) in body.rules.enumerated() {
-            let start = Self.time(input.startTime, field: "rules[\(index)].start_time", index: index, errors: &listed)
-            let end = Self.time(input.endTime, field: "rules[\(index)].end_time", index: index, errors: &listed)
+            let start = Self.time(input.startTime, field: "rules[\(index)].start_time", index: index, isEnd: false, errors: &listed)
+            let end = Self.time(input.endTime, field: "rules[\(index)].end_time", index: index, isEnd: true, errors: &listed)
             if let start, let end {
                 parsed.append((index, WeeklyRule(dayOfWeek: input.dayOfWeek, startTime: start, endTime: end)))
             } else if !(0...6).contains(input.dayOfWeek) {
@@ -145,8 +145,8 @@ struct ScheduleController: Sendable {
         var listed = ListedErrors()
         var parsed: [(index: Int, window: WallClockWindow)] = []
         for (index, input) in body.intervals.enumerated() {
-            let start = Self.time(input.startTime, field: "intervals[\(index)].start_time", index: index, errors: &listed)
-            let end = Self.time(input.endTime, field: "intervals[\(index)].end_time", index: index, errors: &listed)
+            let start = Self.time(input.startTime, field: "intervals[\(index)].start_time", index: index, isEnd: false, errors: &listed)
+            let end = Self.time(input.endTime, field: "intervals[\(index)].end_time", index: index, isEnd: true, errors: &listed)
             if let start, let end { parsed.append((index, WallClockWindow(startTime: start, endTime: end))) }
         }
         for violation in ScheduleViolation.violations(ofOverrideIntervals: parsed.map(\.window), field: "interval") {
@@ -182,9 +182,15 @@ struct ScheduleController: Sendable {
         return Response(status: .noContent)
     }
 
-    private static func time(_ text: String, field: String, index: Int, errors: inout ListedErrors) -> WallClockTime? {
+    /// A window's start or end. `24:00` is the end of the day, so only an end may be it: a start of
+    /// `24:00` is reported against the start itself, not as an end that is not after it.
+    private static func time(_ text: String, field: String, index: Int, isEnd: Bool, errors: inout ListedErrors) -> WallClockTime? {
         guard let time = WallClockTime(text) else {
-            errors.add(index: index, field, "must be a time HH:mm (24:00 allowed as an end)")
+            errors.add(index: index, field, isEnd ? "must be a time HH:mm from 00:00 to 24:00" : "must be a time HH:mm from 00:00 to 23:59")
+            return nil
+        }
+        if !isEnd && time == .endOfDay {
+            errors.add(index: index, field, "must be a time HH:mm from 00:00 to 23:59 (24:00 is an end only)")
             return nil
         }
         return time

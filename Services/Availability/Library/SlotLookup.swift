@@ -104,7 +104,7 @@ struct SlotLookup: Sendable {
             let candidates = dates.filter { (today - 2...today + 368).contains($0.daysSinceEpoch) }
             guard let firstCandidate = candidates.first, let lastCandidate = candidates.last else {
                 guard let (type, owner) = try await schedules.meetingType(id: query.meetingTypeID, in: session), type.isActive else { return nil }
-                let zoneName = query.zoneName ?? owner.timeZone.identifier
+                let zoneName = query.zoneName ?? owner.timeZoneName
                 return (Answer(zoneName: zoneName, days: dates.map { DaySlots(date: $0, slots: []) }, fromCache: false), [])
             }
             let span = Date(timeIntervalSince1970: Double((firstCandidate.daysSinceEpoch - 2) * 86_400))
@@ -113,8 +113,8 @@ struct SlotLookup: Sendable {
                   inputs.meetingType.isActive
             else { return nil }
             let type = inputs.meetingType
-            let zoneName = query.zoneName ?? inputs.host.timeZone.identifier
-            let zone = TimeZoneNames.zone(named: zoneName) ?? inputs.host.timeZone
+            let zoneName = query.zoneName ?? inputs.host.timeZoneName
+            let zone = NamedTimeZone(zoneName)?.timeZone ?? inputs.host.timeZone
 
             // Dates wholly outside [now + notice, now + window) need no computing (and are not cached:
             // a date beyond the window today enters it tomorrow).

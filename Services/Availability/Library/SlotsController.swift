@@ -28,7 +28,7 @@ struct SlotsController: Sendable {
         }
         var zoneName: String?
         if let text = parameters.get("timezone") {
-            errors.check(TimeZoneNames.isKnown(text), "timezone", "must be an IANA time zone such as America/New_York")
+            errors.check(NamedTimeZone(text) != nil, "timezone", NamedTimeZone.invalidMessage)
             zoneName = text
         }
         var dates: (first: LocalDate, last: LocalDate)?

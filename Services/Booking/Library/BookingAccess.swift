@@ -25,10 +25,13 @@ enum BookingAccess: Sendable {
         }
     }
 
-    /// Whether this caller may change `booking`: a rescheduled booking's token still reads it but
-    /// manages nothing.
+    /// Whether this caller may ask to change `booking`: a rescheduled booking's token still reads it
+    /// but manages nothing (the contract's `404`). Whether the change is possible is another question:
+    /// a booking that is no longer confirmed is a `409 version_conflict` to those who may ask.
     func mayManage(_ booking: Booking) -> Bool {
-        mayRead(booking) && booking.status != .rescheduled
+        guard mayRead(booking) else { return false }
+        if case .invitee = self, booking.status == .rescheduled { return false }
+        return true
     }
 
     /// `host` or `invitee`, for the cancellation event.

@@ -1,4 +1,5 @@
 import Foundation
+import SchedulingCore
 import ServiceRuntime
 
 /// `POST /api/bookings`, validated: every field error is collected into one 422.
@@ -77,8 +78,6 @@ struct RescheduleBookingRequest: Sendable {
 
 /// Field rules shared by the booking requests.
 enum BookingValidation {
-    static let knownZones = Set(TimeZone.knownTimeZoneIdentifiers)
-
     static func instant(_ text: String, field: String, into errors: inout [Problem.FieldError]) -> Date? {
         guard let date = RFC3339.parse(text) else {
             errors.append(.init(field: field, message: "must be an RFC 3339 instant such as 2026-03-10T14:00:00Z"))
@@ -111,8 +110,8 @@ enum BookingValidation {
     }
 
     static func timeZone(_ text: String, field: String, into errors: inout [Problem.FieldError]) {
-        if !(knownZones.contains(text) || text == "UTC") || TimeZone(identifier: text) == nil {
-            errors.append(.init(field: field, message: "must be an IANA time zone such as America/New_York"))
+        if NamedTimeZone(text) == nil {
+            errors.append(.init(field: field, message: NamedTimeZone.invalidMessage))
         }
     }
 

@@ -148,7 +148,9 @@ struct BookingWorkflow: Sendable {
             guard let booking = try await bookings.find(id, in: tx, forUpdate: true), access.mayManage(booking) else {
                 throw Problem.bookingNotFound
             }
-            guard booking.status == .confirmed else { return (booking, false) }  // cancelling twice is a no-op
+            // Cancelling twice is a no-op; a booking moved elsewhere can no longer be cancelled.
+            if booking.status == .cancelled { return (booking, false) }
+            guard booking.status == .confirmed else { throw Problem.versionConflict }
             let cancelled = try await bookings.cancel(id, reason: reason, in: tx)
             try await events.cancelled(cancelled, reason: reason, by: access.actor, requestID: requestID, in: tx)
             return (cancelled, true)
@@ -177,8 +179,8 @@ struct BookingWorkflow: Sendable {
     private func moveBooking(_ id: UUID, access: BookingAccess, to start: Date, expectedVersion: Int, requestID: String) async throws -> BookingResponse {
         let current = try await find(id, access: access)
         guard access.mayManage(current) else { throw Problem.bookingNotFound }
-        guard current.version == expectedVersion else { throw Problem.versionConflict }
-        guard current.status == .confirmed else { throw Problem.bookingNotFound }
+        // Cancelled or already moved: no longer what the client may change, whatever version it sent.
+        guard current.version == expectedVersion, current.status == .confirmed else { throw Problem.versionConflict }
 
         let lockToken = await lock.acquire(host: current.hostUserID)
         let response: BookingResponse

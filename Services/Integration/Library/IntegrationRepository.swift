@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import SchedulingCore
 
 /// One connected calendar as the service works with it (secrets still sealed).
 package struct IntegrationRecord: Sendable, Equatable {
@@ -54,7 +55,7 @@ package struct IntegrationRecord: Sendable, Equatable {
         hostTimeZone = try row.decode("time_zone")
     }
 
-    package var timeZone: TimeZone { TimeZone(identifier: hostTimeZone) ?? TimeZone(identifier: "UTC")! }
+    package var timeZone: TimeZone { NamedTimeZone(hostTimeZone)?.timeZone ?? TimeZone(secondsFromGMT: 0)! }
 }
 
 /// A push channel (Google watch channel or Graph subscription).

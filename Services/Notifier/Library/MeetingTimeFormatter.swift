@@ -1,4 +1,5 @@
 import Foundation
+import SchedulingCore
 
 /// Shows an instant the way a person in a zone reads it: "Tuesday, Jan 15, 2024 at 2:00 PM EST",
 /// with the zone's city ("New York") as its label.
@@ -13,7 +14,7 @@ struct MeetingTimeFormatter: Sendable {
 
     /// `date` in `zoneIdentifier` (UTC when the zone is unknown).
     func localTime(_ date: Date, in zoneIdentifier: String) -> LocalTime {
-        let known = TimeZone(identifier: zoneIdentifier)
+        let known = NamedTimeZone(zoneIdentifier)?.timeZone
         let zone = known ?? TimeZone(identifier: "UTC")!
         // Foundation names UTC "GMT"; a host who chose UTC reads UTC.
         let identifier = known == nil ? "UTC" : zoneIdentifier

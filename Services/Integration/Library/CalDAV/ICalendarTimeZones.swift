@@ -1,4 +1,5 @@
 import Foundation
+import SchedulingCore
 
 /// Resolves the `TZID` parameters of one iCalendar object to Foundation time zones.
 ///
@@ -19,7 +20,7 @@ package struct ICalendarTimeZones: Sendable {
         var declared: [String: TimeZone] = [:]
         for component in components where component.name == "VTIMEZONE" {
             guard let id = component.property("TZID")?.value else { continue }
-            if let location = component.property("X-LIC-LOCATION")?.value, let zone = TimeZone(identifier: location) {
+            if let location = component.property("X-LIC-LOCATION")?.value, let zone = NamedTimeZone(location)?.timeZone {
                 declared[id] = zone
                 continue
             }
@@ -38,15 +39,15 @@ package struct ICalendarTimeZones: Sendable {
     /// The zone `tzid` stands for.
     package func zone(for tzid: String) -> TimeZone {
         let id = tzid.trimmingCharacters(in: .whitespaces)
-        if let zone = TimeZone(identifier: id) { return zone }
+        if let zone = NamedTimeZone(id)?.timeZone { return zone }
         if let zone = declared[id] { return zone }
         let parts = id.split(separator: "/")
         if parts.count > 1 {
             for length in stride(from: min(3, parts.count - 1), through: 1, by: -1) {
-                if let zone = TimeZone(identifier: parts.suffix(length).joined(separator: "/")) { return zone }
+                if let zone = NamedTimeZone(parts.suffix(length).joined(separator: "/"))?.timeZone { return zone }
             }
         }
-        if let name = Self.windowsZones[id], let zone = TimeZone(identifier: name) { return zone }
+        if let name = Self.windowsZones[id], let zone = NamedTimeZone(name)?.timeZone { return zone }
         return hostTimeZone
     }
 

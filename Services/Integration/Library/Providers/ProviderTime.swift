@@ -31,11 +31,13 @@ package enum ProviderTime {
         return Date(timeIntervalSince1970: TimeInterval(table.instant(localSeconds: local, occurrence: .earlier)))
     }
 
-    /// A zone from an IANA name, `UTC`, or nil.
+    /// A zone a provider names: any name of the tz database (Google writes those), or one of the
+    /// Windows names Graph may write (`Pacific Standard Time`, `tzone://Microsoft/Utc`); else nil.
     package static func zone(_ name: String?) -> TimeZone? {
         guard let name, !name.isEmpty else { return nil }
-        if name == "UTC" || name == "Etc/UTC" || name == "tzone://Microsoft/Utc" { return TimeZone(identifier: "UTC") }
-        return TimeZone(identifier: name)
+        if name == "tzone://Microsoft/Utc" { return NamedTimeZone("UTC")?.timeZone }
+        if let zone = NamedTimeZone(name) { return zone.timeZone }
+        return ICalendarTimeZones.windowsZones[name].flatMap { NamedTimeZone($0)?.timeZone }
     }
 
     /// Graph's `dateTime` form in UTC: `2026-03-10T14:00:00.0000000`.
