@@ -26,7 +26,7 @@ func service(_ name: String, executable: String, _ dependencies: [Target.Depende
     [
         .target(
             name: "\(name)Service",
-            dependencies: ["ServiceRuntime"] + dependencies,
+            dependencies: ["ServiceRuntime", "ContractJSON"] + dependencies,
             path: "Services/\(name)/Library",
             resources: resources,
             swiftSettings: swiftSettings
@@ -75,6 +75,9 @@ let package = Package(
         // The pure domain: no I/O, no clock reads.
         shared("SchedulingCore"),
 
+        // The API's JSON: strict RFC 8259 parsing, field paths in every error, ids in lower case.
+        shared("ContractJSON"),
+
         // The C client libraries, from Debian's -dev packages.
         systemLibrary("CPostgres", pkgConfig: "libpq", apt: ["libpq-dev"]),
         systemLibrary("CRedis", pkgConfig: "hiredis", apt: ["libhiredis-dev"]),
@@ -97,13 +100,13 @@ let package = Package(
 
         // Events between services: envelope, transactional outbox, relay, idempotent consumers.
         shared("Events", [
-            "Postgres", "AMQP", logging, metrics, nioCore,
+            "Postgres", "AMQP", "ContractJSON", logging, metrics, nioCore,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // What every service repeats.
         shared("ServiceRuntime", [
-            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", logging, metrics,
+            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", "ContractJSON", logging, metrics,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,6 +130,8 @@ let package = Package(
             path: "Tests/Benchmarks/EngineBenchmark",
             swiftSettings: swiftSettings
         ),
+        // What several test targets share (bodies that break the contract's JSON, …).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         // Local fakes of Google Calendar + OAuth and Microsoft Graph + identity, for tests only.
         .target(
             name: "ProviderFakes",
@@ -135,10 +140,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         tests("IntegrationServiceTests", [
-            "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService", "NotifierService",
+            "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService", "NotifierService", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("SchedulingCoreTests", ["SchedulingCore"]),
+        tests("ContractJSONTests", ["ContractJSON"]),
         tests("PostgresTests", ["Postgres"]),
         tests("RedisTests", ["Redis"]),
         tests("AMQPTests", ["AMQP"]),
@@ -146,11 +152,11 @@ let package = Package(
         tests("CryptographyTests", ["Cryptography"]),
         tests("EventsTests", ["Events", "ServiceRuntime"]),
         tests("AvailabilityServiceTests", [
-            "AvailabilityService",
+            "AvailabilityService", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("BookingServiceTests", [
-            "BookingService",
+            "BookingService", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("NotifierServiceTests", [

@@ -179,7 +179,7 @@ package struct EventConsumer: Service {
             return
         }
         var eventLogger = logger
-        eventLogger[metadataKey: "event.id"] = "\(event.id)"
+        eventLogger[metadataKey: "event.id"] = "\(event.id.uuidString.lowercased())"
         eventLogger[metadataKey: "event.type"] = "\(event.type)"
         if let requestID = event.requestID { eventLogger[metadataKey: "request.id"] = "\(requestID)" }
 

@@ -1,105 +1,78 @@
+import ContractJSON
 import Foundation
 import Hummingbird
 
-extension JSONEncoder {
-    /// The contract's JSON: `snake_case` keys and whole-second UTC instants (`2026-03-10T14:00:00Z`).
-    package static var contract: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return encoder
+extension ContractJSONEncoder {
+    /// The contract's JSON: `snake_case` keys, sorted; whole-second UTC instants
+    /// (`2026-03-10T14:00:00Z`); ids in RFC 9562's lower case.
+    package static let contract = ContractJSONEncoder(keyEncoding: .convertToSnakeCase, dateEncoding: { RFC3339.format($0) })
+}
+
+extension ContractJSONDecoder {
+    /// Reads the contract's JSON: `snake_case` keys; instants in any RFC 3339 offset; ids in either case.
+    package static let contract = ContractJSONDecoder(keyDecoding: .convertFromSnakeCase, dateDecoding: { RFC3339.parse($0) })
+}
+
+/// Writes every response body with ``ContractJSONEncoder/contract``.
+package struct ContractResponseEncoder: ResponseEncoder {
+    package init() {}
+
+    package func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        let bytes = try ContractJSONEncoder.contract.encode(value)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(bytes.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
     }
 }
 
-extension JSONDecoder {
-    /// Reads the contract's JSON: `snake_case` keys; instants in any RFC 3339 offset.
-    package static var contract: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an RFC 3339 instant")
-            }
-            return date
-        }
-        return decoder
-    }
-}
-
-/// Decodes request bodies, telling "not a JSON object" (`400 malformed_json`) apart from "a field is
-/// missing or of the wrong type" (`422 validation_failed`, naming the field).
+/// Decodes request bodies, telling "not JSON, or not a JSON object" (`400 malformed_json`) apart
+/// from "a field is missing, null or of the wrong type" (`422 validation_failed`, naming the field
+/// by its path: `duration_minutes`, `rules[2].start_time`, `answers.topic`).
+///
+/// Foundation's decoders cannot do either: they accept what RFC 8259 forbids (trailing commas, a
+/// byte-order mark, UTF-16, duplicate keys, keeping the first), and report a number that does not
+/// fit its field (`30.5` for an integer) with no path at all. ``StrictJSONParser`` and
+/// ``ContractJSONDecoder`` do both, and no option of Foundation's does.
 package struct ContractRequestDecoder: RequestDecoder {
     package init() {}
 
     package func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        return try Self.decode(type, from: Data(buffer: buffer))
+        return try Self.decode(type, from: buffer.readableBytesView)
     }
 
-    /// Decodes `data` as the contract's JSON object of type `T`, throwing `Problem`s.
-    package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              object is [String: Any]
-        else {
-            throw Problem.malformedJSON()
+    /// Decodes `bytes` as the contract's JSON object of type `T`, throwing `Problem`s.
+    package static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws -> T {
+        let value: JSONValue
+        do {
+            value = try StrictJSONParser.parse(bytes)
+        } catch {
+            throw Problem.malformedJSON("The request body is not valid JSON: \(error.description).")
+        }
+        guard case .object = value else {
+            throw Problem.malformedJSON("The request body must be a JSON object, not \(value.kindDescription).")
         }
         do {
-            return try JSONDecoder.contract.decode(type, from: data)
+            return try ContractJSONDecoder.contract.decode(type, from: value)
         } catch let error as DecodingError {
             throw Problem.validation([fieldError(error)])
         }
     }
 
-    private static func fieldError(_ error: DecodingError) -> Problem.FieldError {
-        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            let keys = codingPath + (last.map { [$0] } ?? [])
-            let parts = keys.map { key in key.intValue.map { "[\($0)]" } ?? snakeCase(key.stringValue) }
-            return parts.reduce("") { acc, part in
-                part.hasPrefix("[") || acc.isEmpty ? acc + part : acc + "." + part
-            }
-        }
+    /// The field a decoding error names, by its path in the body, and what is wrong with it.
+    package static func fieldError(_ error: DecodingError) -> Problem.FieldError {
         switch error {
         case .keyNotFound(let key, let context):
-            return .init(field: path(context.codingPath, key), message: "is required")
+            return .init(field: (context.codingPath + [key]).jsonPath, message: "is required")
         case .valueNotFound(_, let context):
-            return .init(field: path(context.codingPath), message: "must not be null")
-        case .typeMismatch(let type, let context):
-            return .init(field: path(context.codingPath), message: "must be \(describe(type))")
-        case .dataCorrupted(let context):
-            return .init(field: path(context.codingPath), message: context.debugDescription)
+            return .init(field: context.codingPath.jsonPath, message: "must not be null")
+        case .typeMismatch(_, let context), .dataCorrupted(let context):
+            return .init(field: context.codingPath.jsonPath, message: context.debugDescription)
         @unknown default:
             return .init(field: "", message: "is invalid")
         }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Int.Type, is Int32.Type, is Int64.Type: return "an integer"
-        case is Double.Type: return "a number"
-        case is Bool.Type: return "a boolean"
-        case is [Any].Type: return "an array"
-        default: return "of the right type"
-        }
-    }
-
-    /// Coding keys arrive camel-cased (the decoder converts from snake_case); errors name the wire field.
-    private static func snakeCase(_ key: String) -> String {
-        var out = ""
-        for ch in key {
-            if ch.isUppercase {
-                out += "_" + ch.lowercased()
-            } else {
-                out.append(ch)
-            }
-        }
-        return out
     }
 }
 

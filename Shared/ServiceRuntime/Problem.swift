@@ -1,3 +1,4 @@
+import ContractJSON
 import Foundation
 import Hummingbird
 
@@ -47,9 +48,7 @@ package struct Problem: HTTPResponseError, Sendable, Encodable {
     }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = try encoder.encode(self)
+        let body = try ContractJSONEncoder.contract.encode(self)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))

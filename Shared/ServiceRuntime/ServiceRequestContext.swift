@@ -20,7 +20,7 @@ package struct ServiceRequestContext: RequestContext {
     }
 
     package var requestDecoder: ContractRequestDecoder { ContractRequestDecoder() }
-    package var responseEncoder: JSONEncoder { .contract }
+    package var responseEncoder: ContractResponseEncoder { ContractResponseEncoder() }
     /// Bodies larger than this are refused with a 413 before they are read.
     package var maxUploadSize: Int { 1 << 20 }
 }

@@ -123,6 +123,15 @@ struct Client: Sendable {
         }
     }
 
+    /// A request whose body is exactly `bytes` (sent as `application/json`, whatever they are).
+    func send(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, bytes: [UInt8]) async throws -> Reply {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: method, headers: fields, body: ByteBuffer(bytes: bytes)) { response in
+            Reply(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        }
+    }
+
     func get(_ uri: String, token: String? = nil) async throws -> Reply { try await request(.get, uri, token: token) }
     func post(_ uri: String, token: String? = nil, _ json: String) async throws -> Reply { try await request(.post, uri, token: token, json: json) }
     func put(_ uri: String, token: String? = nil, _ json: String) async throws -> Reply { try await request(.put, uri, token: token, json: json) }

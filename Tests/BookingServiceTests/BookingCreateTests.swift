@@ -65,7 +65,7 @@ struct BookingCreateTests {
     @Test("notice, booking window, daily cap and buffers are enforced")
     func meetingTypeRules() async throws {
         let noticeHost = try await BookingFixture.make(notice: 60 * 24 * 30)
-        let windowHost = try await BookingFixture.make(window: 3)
+        let windowHost = try await BookingFixture.make(window: 2)  // Monday 10:00 is 2 days 22 hours past the clock
         let capHost = try await BookingFixture.make(cap: 2)
         let bufferHost = try await BookingFixture.make(bufferBefore: 15, bufferAfter: 30)
         try await BookingFixture.app().test(.router) { client in
@@ -174,12 +174,16 @@ struct BookingCreateTests {
     func hostZone() async throws {
         let f = try await BookingFixture.make(zone: "America/New_York", rules: (0...6).map { ($0, "09:00", "17:00") }, window: 365)
         try await BookingFixture.app().test(.router) { client in
-            let year = Calendar(identifier: .gregorian).component(.year, from: Date()) + 1
-            let s13 = try await send(client, .post, "/api/bookings", body: f.body(start: "\(year)-07-15T13:00:00Z")).0
+            // The next 15 July and 15 January after the service's clock: both within its 365-day window.
+            let year = Calendar(identifier: .gregorian).component(.year, from: BookingFixture.now)
+            let month = Calendar(identifier: .gregorian).component(.month, from: BookingFixture.now)
+            let july = month < 7 ? year : year + 1
+            let january = year + 1
+            let s13 = try await send(client, .post, "/api/bookings", body: f.body(start: "\(july)-07-15T13:00:00Z")).0
             #expect(s13 == .created)
-            let s14 = try await send(client, .post, "/api/bookings", body: f.body(start: "\(year)-07-15T12:45:00Z")).0
+            let s14 = try await send(client, .post, "/api/bookings", body: f.body(start: "\(july)-07-15T12:45:00Z")).0
             #expect(s14 == .conflict)
-            let s15 = try await send(client, .post, "/api/bookings", body: f.body(start: "\(year)-01-15T13:00:00Z")).0
+            let s15 = try await send(client, .post, "/api/bookings", body: f.body(start: "\(january)-01-15T13:00:00Z")).0
             #expect(s15 == .conflict)
         }
         try await f.close()

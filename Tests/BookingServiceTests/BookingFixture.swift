@@ -32,8 +32,14 @@ struct BookingFixture: Sendable {
         return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: 0)
     }
 
+    /// The Monday the fixtures book around (at least a week ahead, 00:00 UTC), fixed for the run.
+    static let referenceMonday = nextMonday()
+    /// The booking service's clock in the tests: the Friday before `referenceMonday`, 12:00 UTC,
+    /// however long a run takes (minimum notice and the booking window are measured from it).
+    static let now = referenceMonday.addingTimeInterval(-3 * 86_400 + 12 * 3600)
+
     static func app(_ overrides: [String: String] = [:]) async throws -> some ApplicationProtocol {
-        try await buildApplication(BookingService.definition, configuration: configuration(overrides), logger: Logger(label: "booking-test"))
+        try await buildApplication(BookingService.definition(now: { now }), configuration: configuration(overrides), logger: Logger(label: "booking-test"))
     }
 
     /// Makes a host (Monday–Friday 09:00–17:00 in `zone` unless `rules` says otherwise) and a meeting type.
@@ -62,7 +68,7 @@ struct BookingFixture: Sendable {
                 """)
         }
         let token = try await AccessTokens(secret: secret).issue(for: host)
-        return BookingFixture(db: db, hostID: host, meetingTypeID: type, hostToken: token, monday: Self.nextMonday())
+        return BookingFixture(db: db, hostID: host, meetingTypeID: type, hostToken: token, monday: Self.referenceMonday)
     }
 
     static func nextMonday() -> Date {

@@ -23,7 +23,7 @@ struct EventEnvelopeTests {
     /// Encodes an envelope, checks the wire form, decodes it back.
     func roundTrip<Event: DomainEvent & Equatable>(_ event: Event) throws -> [String: Any] {
         let envelope = EventEnvelope(id: UUID(), occurredAt: Date(timeIntervalSince1970: 1_773_000_000.75), event: event)
-        let json = try EventCoding.encoder.encode(envelope)
+        let json = try EventCoding.encoder.encodeData(envelope)
         let decoded = try EventCoding.decoder.decode(EventEnvelope<Event>.self, from: json)
         #expect(decoded.id == envelope.id)
         #expect(decoded.type == Event.type)
@@ -33,7 +33,7 @@ struct EventEnvelopeTests {
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(Set(object.keys) == ["id", "type", "occurred_at", "version", "data"])
         #expect(object["occurred_at"] as? String == "2026-03-08T20:00:00Z")
-        #expect(object["id"] as? String == envelope.id.uuidString)
+        #expect(object["id"] as? String == envelope.id.uuidString.lowercased())
         return try #require(object["data"] as? [String: Any])
     }
 
@@ -63,7 +63,7 @@ struct EventEnvelopeTests {
         next.rescheduledFrom = Self.booking.id
         let rescheduled = try roundTrip(BookingRescheduled(previous: cancelled, booking: next, sealedCancelToken: nil))
         let booking = try #require(rescheduled["booking"] as? [String: Any])
-        #expect(booking["rescheduled_from"] as? String == Self.booking.id.uuidString)
+        #expect(booking["rescheduled_from"] as? String == Self.booking.id.uuidString.lowercased())
     }
 
     @Test("availability.changed, calendar.synced, integration.needs_reauth")
@@ -72,10 +72,10 @@ struct EventEnvelopeTests {
         let integration = UUID()
         let availability = try roundTrip(AvailabilityChanged(hostUserID: host, reason: .meetingType))
         #expect(availability["reason"] as? String == "meeting_type")
-        #expect(availability["host_user_id"] as? String == host.uuidString)
+        #expect(availability["host_user_id"] as? String == host.uuidString.lowercased())
         let synced = try roundTrip(CalendarSynced(hostUserID: host, integrationID: integration, provider: "google", changed: true))
         #expect(synced["changed"] as? Bool == true)
-        #expect(synced["integration_id"] as? String == integration.uuidString)
+        #expect(synced["integration_id"] as? String == integration.uuidString.lowercased())
         let reauth = try roundTrip(IntegrationNeedsReauth(hostUserID: host, integrationID: integration, provider: "caldav"))
         #expect(reauth["provider"] as? String == "caldav")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import IntegrationService
 
@@ -71,6 +72,41 @@ struct IntegrationAPITests {
             #expect(noHeaders.status == 404)
             #expect(noHeaders.headers.first(name: "Content-Type")?.hasPrefix("application/problem+json") == true)
             #expect(try await h.request(.post, h.integration.baseURL + "/api/webhooks/microsoft-graph", json: #"{"value":"x"}"#).status == 400)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    @Test("every malformed body is 400 malformed_json and connects nothing; a wrong type is 422 naming its field")
+    func bodiesConform() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let base = h.integration.baseURL + "/api/integrations"
+            let valid = #"{"server_url": "http://127.0.0.1:1/dav", "username": "u", "password": "p", "calendar_url": "http://127.0.0.1:1/dav/cal/"}"#
+            var failures: [String] = []
+            for item in BodyCorpus.malformed(valid) {
+                let reply = try await h.request(.post, base + "/caldav", token: h.hostToken, bytes: item.bytes)
+                if reply.status != 400 || (try? reply.json()["code"] as? String) != "malformed_json" { failures.append("\(item.label): \(reply.status) \(reply.text)") }
+            }
+            // Graph's notifications are JSON too.
+            for item in BodyCorpus.malformed(#"{"value": [{"subscriptionId": "x", "clientState": "y"}]}"#) {
+                let reply = try await h.request(.post, h.integration.baseURL + "/api/webhooks/microsoft-graph", bytes: item.bytes)
+                if reply.status != 400 || (try? reply.json()["code"] as? String) != "malformed_json" { failures.append("graph \(item.label): \(reply.status) \(reply.text)") }
+            }
+            #expect(failures.isEmpty, "\(failures)")
+            #expect(try await h.request(.get, base, token: h.hostToken).text == #"{"data":[],"next_cursor":null}"#)
+
+            let fields = ["server_url", "username", "password", "calendar_url"].map { BodyCorpus.Field($0, .string) }
+            var wrong: [String] = []
+            for item in BodyCorpus.wrongTypes(valid, fields: fields, required: ["server_url", "username", "password"]) {
+                let reply = try await h.request(.post, base + "/caldav", token: h.hostToken, bytes: Array(item.body.utf8))
+                let named = (try? reply.json()["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+                if reply.status != 422 || named != [item.field] { wrong.append("\(item): \(reply.status) \(reply.text)") }
+            }
+            #expect(wrong.isEmpty, "\(wrong.count) cases: \(wrong)")
+            #expect(try await h.request(.get, base, token: h.hostToken).text == #"{"data":[],"next_cursor":null}"#)
         } catch {
             await h.stop()
             throw error

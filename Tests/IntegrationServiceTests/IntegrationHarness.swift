@@ -171,7 +171,7 @@ final class IntegrationHarness: @unchecked Sendable {
     private(set) var integration: LiveApp!
     private(set) var availability: LiveApp!
     private(set) var booking: LiveApp!
-    private var notifier: LiveApp?
+    private(set) var notifier: LiveApp?
     private let partsBox = PartsHolder()
 
     var parts: IntegrationService.Parts { partsBox.parts! }
@@ -321,6 +321,14 @@ final class IntegrationHarness: @unchecked Sendable {
         var request = HTTPClientRequest(method: method, url: url, headers: headers, body: json.map { Array($0.utf8) })
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if json != nil { request.headers.add(name: "Content-Type", value: "application/json") }
+        let response = try await http.execute(request)
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// A request whose body is exactly `bytes`, sent as `application/json` whatever they are.
+    func request(_ method: HTTPClientRequest.Method, _ url: String, token: String? = nil, bytes: [UInt8]) async throws -> Reply {
+        var request = HTTPClientRequest(method: method, url: url, headers: ["Content-Type": "application/json"], body: bytes)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try await http.execute(request)
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }

@@ -72,9 +72,10 @@ struct ServiceRuntimeTests {
 
     @Test("a missing or mistyped field is 422 validation_failed naming the wire field", arguments: [
         (#"{"duration_minutes": 30}"#, "name", "is required"),
-        (#"{"name": "x", "duration_minutes": "thirty"}"#, "duration_minutes", "must be an integer"),
+        (#"{"name": "x", "duration_minutes": "thirty"}"#, "duration_minutes", "must be an integer, not a string"),
+        (#"{"name": "x", "duration_minutes": 30.5}"#, "duration_minutes", "must be an integer"),
         (#"{"name": null, "duration_minutes": 30}"#, "name", "must not be null"),
-        (#"{"name": "x", "duration_minutes": 30, "tags": ["a", 1]}"#, "tags[1]", "must be a string"),
+        (#"{"name": "x", "duration_minutes": 30, "tags": ["a", 1]}"#, "tags[1]", "must be a string, not a number"),
     ])
     func fieldErrors(body: String, field: String, message: String) async throws {
         let app = try await buildApplication(testDefinition(), configuration: configuration(), logger: Logger(label: "test"))

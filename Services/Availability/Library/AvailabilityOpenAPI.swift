@@ -17,24 +17,27 @@ enum AvailabilityOpenAPI {
     private static let bearer = #""security": [{"bearer": []}]"#
     private static let idParameter = #"{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}"#
     private static let dateParameter = #"{"name": "date", "in": "path", "required": true, "schema": {"type": "string", "format": "date"}}"#
+    /// A route with a body: a malformed one is 400 before anything else is looked at.
+    private static let malformed = ##""400": {"$ref": "#/components/responses/MalformedJSON"}"##
+    private static let invalid = ##""422": {"$ref": "#/components/responses/ValidationFailed"}"##
     private static var hostErrors: String {
-        #""401": \#(problem("missing, malformed, forged or expired bearer token")), "422": \#(problem("validation_failed: one entry per offending field"))"#
+        "\"401\": \(problem("missing, malformed, forged or expired bearer token")), \(invalid)"
     }
 
     private static var paths: String {
         """
         "/api/users": {"post": {"summary": "Register a host.", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisterRequest"}}}},
-          "responses": {"201": \(json("the new user", "User")), "400": \(problem("malformed_json")), "409": \(problem("conflict: the email or the chosen slug is taken")), "422": \(problem("validation_failed"))}}},
+          "responses": {"201": \(json("the new user", "User")), \(malformed), "409": \(problem("conflict: the email or the chosen slug is taken")), \(invalid)}}},
         "/api/auth/login": {"post": {"summary": "Exchange email and password for a bearer token (1 hour).", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LoginRequest"}}}},
-          "responses": {"200": \(json("a token", "LoginResponse")), "401": \(problem("unauthorized: wrong email or password")), "422": \(problem("validation_failed"))}}},
+          "responses": {"200": \(json("a token", "LoginResponse")), \(malformed), "401": \(problem("unauthorized: wrong email or password")), \(invalid)}}},
         "/api/users/me": {
           "get": {"summary": "The authenticated host.", \(bearer), "responses": {"200": \(json("the user", "User")), "401": \(problem("unauthorized"))}},
           "patch": {"summary": "Change the name or the time zone (weekly rules keep their wall-clock times).", \(bearer),
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateUserRequest"}}}},
-            "responses": {"200": \(json("the user", "User")), \(hostErrors)}}},
+            "responses": {"200": \(json("the user", "User")), \(malformed), \(hostErrors)}}},
         "/api/meeting-types": {
           "post": {"summary": "Create a meeting type.", \(bearer), "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingTypeInput"}}}},
-            "responses": {"201": \(json("the meeting type", "MeetingType")), "409": \(problem("conflict: the host already has this slug")), \(hostErrors)}},
+            "responses": {"201": \(json("the meeting type", "MeetingType")), \(malformed), "409": \(problem("conflict: the host already has this slug")), \(hostErrors)}},
           "get": {"summary": "The host's own meeting types, in creation order.", \(bearer),
             "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}},
                            {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
@@ -47,7 +50,7 @@ enum AvailabilityOpenAPI {
                           "404": \(problem("not_found"))}},
           "patch": {"summary": "Change some fields (null clears max_bookings_per_day, color, description).", \(bearer),
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingTypePatch"}}}},
-            "responses": {"200": \(json("the meeting type", "MeetingType")), "404": \(problem("not_found: missing, deleted or another host's")), "409": \(problem("conflict: slug taken")), \(hostErrors)}},
+            "responses": {"200": \(json("the meeting type", "MeetingType")), \(malformed), "404": \(problem("not_found: missing, deleted or another host's")), "409": \(problem("conflict: slug taken")), \(hostErrors)}},
           "delete": {"summary": "Delete a meeting type (its bookings keep it; its slug is free again).", \(bearer),
             "responses": {"204": {"description": "deleted"}, "401": \(problem("unauthorized")), "404": \(problem("not_found"))}}},
         "/api/public/{user_slug}/{type_slug}": {"get": {"summary": "The active meeting type a booking link names.",
@@ -57,7 +60,7 @@ enum AvailabilityOpenAPI {
           "get": {"summary": "The weekly schedule.", \(bearer), "responses": {"200": \(json("the schedule", "WeeklySchedule")), "401": \(problem("unauthorized"))}},
           "put": {"summary": "Replace the weekly schedule. Overlapping or reversed windows are 422; touching windows join.", \(bearer),
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RulesInput"}}}},
-            "responses": {"200": \(json("the schedule", "WeeklySchedule")), \(hostErrors)}}},
+            "responses": {"200": \(json("the schedule", "WeeklySchedule")), \(malformed), \(hostErrors)}}},
         "/api/availability/overrides": {"get": {"summary": "Date overrides from `from` through `to`, by date.", \(bearer),
           "parameters": [{"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
                          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 366, "default": 100}}, {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
@@ -66,33 +69,33 @@ enum AvailabilityOpenAPI {
           "parameters": [\(dateParameter)],
           "put": {"summary": "On this date the host's hours are exactly these intervals (none: closed all day).", \(bearer),
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OverrideInput"}}}},
-            "responses": {"200": \(json("the override", "DateOverride")), \(hostErrors)}},
+            "responses": {"200": \(json("the override", "DateOverride")), \(malformed), \(hostErrors)}},
           "delete": {"summary": "Remove the override of this date.", \(bearer),
-            "responses": {"204": {"description": "removed"}, "401": \(problem("unauthorized")), "404": \(problem("not_found")), "422": \(problem("validation_failed: a malformed date"))}}},
+            "responses": {"204": {"description": "removed"}, "401": \(problem("unauthorized")), "404": \(problem("not_found")), \(invalid)}}},
         "/api/availability/slots": {"get": {"summary": "Offered slots for one date (date) or up to 31 dates (start_date, end_date inclusive), in the invitee's zone. A cached answer is filtered by the current time.",
           "parameters": [
             {"name": "meeting_type_id", "in": "query", "required": true, "schema": {"type": "string", "format": "uuid"}},
             {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "start_date", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "end_date", "in": "query", "schema": {"type": "string", "format": "date"}},
-            {"name": "timezone", "in": "query", "description": "IANA zone; the host's by default", "schema": {"type": "string"}}],
+            {"name": "timezone", "in": "query", "description": "the zone to list dates and times in; the host's by default. Answers echo it as sent.", "schema": {"$ref": "#/components/schemas/TimeZoneName"}}],
           "responses": {
             "200": {"description": "DaySlotsResponse for date, RangeSlotsResponse for start_date/end_date",
               "headers": {"X-Cache": {"description": "hit when every date came from the cache", "schema": {"type": "string", "enum": ["hit", "miss"]}}},
               "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/DaySlotsResponse"}, {"$ref": "#/components/schemas/RangeSlotsResponse"}]}}}},
             "404": \(problem("not_found: unknown, deleted or inactive meeting type")),
-            "422": \(problem("validation_failed: a malformed or missing parameter, a range over 31 days or reversed"))}}}
+            \(invalid)}}}
         """
     }
 
     private static let schemas = """
         "RegisterRequest": {"type": "object", "required": ["email", "password", "name", "time_zone"], "properties": {
           "email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 8}, "name": {"type": "string"},
-          "time_zone": {"type": "string", "description": "IANA zone"}, "slug": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}}},
+          "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}, "slug": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}}},
         "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}},
-        "UpdateUserRequest": {"type": "object", "properties": {"name": {"type": "string"}, "time_zone": {"type": "string"}}},
+        "UpdateUserRequest": {"type": "object", "properties": {"name": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}}},
         "User": {"type": "object", "required": ["id", "email", "name", "time_zone", "slug", "created_at"], "properties": {
-          "id": {"type": "string", "format": "uuid"}, "email": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"type": "string"},
+          "id": {"$ref": "#/components/schemas/Uuid"}, "email": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"},
           "slug": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
         "LoginResponse": {"type": "object", "required": ["access_token", "token_type", "expires_in", "user"], "properties": {
           "access_token": {"type": "string"}, "token_type": {"type": "string", "enum": ["Bearer"]}, "expires_in": {"type": "integer"}, "user": {"$ref": "#/components/schemas/User"}}},
@@ -114,7 +117,7 @@ enum AvailabilityOpenAPI {
         "MeetingType": {"type": "object", "required": ["id", "user_id", "name", "slug", "description", "color", "duration_minutes", "buffer_before_minutes",
             "buffer_after_minutes", "slot_interval_minutes", "max_bookings_per_day", "min_notice_minutes", "max_days_in_future", "is_active", "created_at", "updated_at"],
           "properties": {
-          "id": {"type": "string", "format": "uuid"}, "user_id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "slug": {"type": "string"},
+          "id": {"$ref": "#/components/schemas/Uuid"}, "user_id": {"$ref": "#/components/schemas/Uuid"}, "name": {"type": "string"}, "slug": {"type": "string"},
           "description": {"type": ["string", "null"]}, "color": {"type": ["string", "null"]}, "duration_minutes": {"type": "integer"},
           "buffer_before_minutes": {"type": "integer"}, "buffer_after_minutes": {"type": "integer"}, "slot_interval_minutes": {"type": "integer"},
           "max_bookings_per_day": {"type": ["integer", "null"]}, "min_notice_minutes": {"type": "integer"}, "max_days_in_future": {"type": "integer"},
@@ -122,17 +125,18 @@ enum AvailabilityOpenAPI {
         "MeetingTypePage": {"type": "object", "required": ["data", "next_cursor"], "properties": {
           "data": {"type": "array", "items": {"$ref": "#/components/schemas/MeetingType"}}, "next_cursor": {"type": ["string", "null"]}}},
         "PublicMeetingType": {"type": "object", "required": ["id", "name", "slug", "duration_minutes", "host"], "properties": {
-          "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "slug": {"type": "string"}, "description": {"type": ["string", "null"]},
+          "id": {"$ref": "#/components/schemas/Uuid"}, "name": {"type": "string"}, "slug": {"type": "string"}, "description": {"type": ["string", "null"]},
           "color": {"type": ["string", "null"]}, "duration_minutes": {"type": "integer"}, "slot_interval_minutes": {"type": "integer"},
           "min_notice_minutes": {"type": "integer"}, "max_days_in_future": {"type": "integer"},
-          "host": {"type": "object", "required": ["name", "slug", "time_zone"], "properties": {"name": {"type": "string"}, "slug": {"type": "string"}, "time_zone": {"type": "string"}}}}},
+          "host": {"type": "object", "required": ["name", "slug", "time_zone"], "properties": {"name": {"type": "string"}, "slug": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}}}}},
         "Window": {"type": "object", "required": ["start_time", "end_time"], "properties": {
           "start_time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}, "end_time": {"type": "string", "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"}}},
         "Rule": {"type": "object", "required": ["day_of_week", "start_time", "end_time"], "properties": {
           "day_of_week": {"type": "integer", "minimum": 0, "maximum": 6, "description": "0 = Sunday"},
-          "start_time": {"type": "string"}, "end_time": {"type": "string", "description": "HH:mm; 24:00 ends the day"}}},
+          "start_time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "HH:mm from 00:00 to 23:59 (24:00 ends a day and starts none)"},
+          "end_time": {"type": "string", "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", "description": "HH:mm; 24:00 ends the day"}}},
         "RulesInput": {"type": "object", "required": ["rules"], "properties": {"rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}}}},
-        "WeeklySchedule": {"type": "object", "required": ["time_zone", "rules"], "properties": {"time_zone": {"type": "string"}, "rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}}}},
+        "WeeklySchedule": {"type": "object", "required": ["time_zone", "rules"], "properties": {"time_zone": {"$ref": "#/components/schemas/TimeZoneName"}, "rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}}}},
         "OverrideInput": {"type": "object", "required": ["intervals"], "properties": {"intervals": {"type": "array", "items": {"$ref": "#/components/schemas/Window"}}}},
         "DateOverride": {"type": "object", "required": ["date", "intervals"], "properties": {"date": {"type": "string", "format": "date"}, "intervals": {"type": "array", "items": {"$ref": "#/components/schemas/Window"}}}},
         "DateOverridePage": {"type": "object", "required": ["data", "next_cursor"], "properties": {
@@ -141,10 +145,10 @@ enum AvailabilityOpenAPI {
           "start": {"type": "string", "description": "HH:mm in timezone"}, "end": {"type": "string", "description": "HH:mm in timezone"},
           "start_time": {"type": "string", "format": "date-time"}, "end_time": {"type": "string", "format": "date-time"}}},
         "DaySlotsResponse": {"type": "object", "required": ["date", "timezone", "meeting_type_id", "slots"], "properties": {
-          "date": {"type": "string", "format": "date"}, "timezone": {"type": "string"}, "meeting_type_id": {"type": "string", "format": "uuid"},
+          "date": {"type": "string", "format": "date"}, "timezone": {"$ref": "#/components/schemas/TimeZoneName"}, "meeting_type_id": {"$ref": "#/components/schemas/Uuid"},
           "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}},
         "RangeSlotsResponse": {"type": "object", "required": ["timezone", "meeting_type_id", "days"], "properties": {
-          "timezone": {"type": "string"}, "meeting_type_id": {"type": "string", "format": "uuid"},
+          "timezone": {"$ref": "#/components/schemas/TimeZoneName"}, "meeting_type_id": {"$ref": "#/components/schemas/Uuid"},
           "days": {"type": "array", "items": {"type": "object", "required": ["date", "slots"], "properties": {
             "date": {"type": "string", "format": "date"}, "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}}}}}
         """

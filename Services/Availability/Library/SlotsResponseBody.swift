@@ -13,7 +13,7 @@ enum SlotsResponseBody {
         buffer.writeString(#"{"date":""#)
         buffer.writeString(day.date.description)
         buffer.writeString(#"","meeting_type_id":""#)
-        buffer.writeString(meetingTypeID.uuidString)
+        buffer.writeString(meetingTypeID.uuidString.lowercased())
         buffer.writeString(#"","slots":"#)
         writeSlots(day.slots, to: &buffer)
         buffer.writeString(#","timezone":"#)
@@ -36,7 +36,7 @@ enum SlotsResponseBody {
             buffer.writeString("}")
         }
         buffer.writeString(#"],"meeting_type_id":""#)
-        buffer.writeString(meetingTypeID.uuidString)
+        buffer.writeString(meetingTypeID.uuidString.lowercased())
         buffer.writeString(#"","timezone":"#)
         writeString(zoneName, to: &buffer)
         buffer.writeString("}")

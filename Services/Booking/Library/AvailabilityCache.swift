@@ -16,7 +16,7 @@ struct AvailabilityCache: Sendable {
             _ = try await redis.incr(Self.generationKey(for: host))
         } catch {
             metrics.redisSkipped("cache_invalidation")
-            logger.warning("slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host)"])
+            logger.warning("slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host.uuidString.lowercased())"])
         }
     }
 }

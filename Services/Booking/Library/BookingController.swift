@@ -20,7 +20,7 @@ struct BookingController: Sendable {
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let key = try Self.idempotencyKey(request)
         let bytes = Array(Data(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
-        let body = try ContractRequestDecoder.decode(CreateBookingRequest.Body.self, from: Data(bytes))
+        let body = try ContractRequestDecoder.decode(CreateBookingRequest.Body.self, from: bytes)
         let booking = try CreateBookingRequest(body)
         switch try await workflow.create(booking, idempotencyKey: key, requestHash: IdempotencyStore.requestHash(of: bytes), requestID: context.requestID) {
         case .created(let response, let body):
@@ -108,7 +108,7 @@ struct BookingController: Sendable {
     static func optionalBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ServiceRequestContext) async throws -> T? {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 { return nil }
-        return try ContractRequestDecoder.decode(type, from: Data(buffer: buffer))
+        return try ContractRequestDecoder.decode(type, from: buffer.readableBytesView)
     }
 
     static func json(status: HTTPResponse.Status, body: [UInt8], location: String?) -> Response {

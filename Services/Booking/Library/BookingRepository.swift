@@ -64,7 +64,7 @@ struct BookingRepository: Sendable {
             WHERE id = \(id) AND status = 'confirmed'
             RETURNING \(unescaped: Booking.columns)
             """)
-        guard let row = rows.first else { throw PostgresError(kind: .server, message: "booking \(id) is not confirmed") }
+        guard let row = rows.first else { throw PostgresError(kind: .server, message: "booking \(id.uuidString.lowercased()) is not confirmed") }
         return try Booking(row: row)
     }
 

@@ -5,13 +5,16 @@ import ServiceRuntime
 /// The booking service: `/api/bookings*`, the one place bookings are made and changed.
 package enum BookingService {
     /// Everything `runService` needs to start the booking service.
-    package static var definition: ServiceDefinition {
+    package static var definition: ServiceDefinition { definition(now: { Date() }) }
+
+    /// The booking service on the clock `now` (tests fix it, so no outcome depends on when they run).
+    package static func definition(now: @escaping @Sendable () -> Date) -> ServiceDefinition {
         ServiceDefinition(
             name: "booking",
             defaultPort: 8081,
             openAPIDocument: BookingOpenAPI.document,
             routes: { router, deps in
-                try BookingController(workflow: makeWorkflow(deps)).register(on: router)
+                try BookingController(workflow: makeWorkflow(deps, now: now)).register(on: router)
             },
             backgroundServices: { deps in
                 [

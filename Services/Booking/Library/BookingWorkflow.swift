@@ -1,3 +1,4 @@
+import ContractJSON
 import Foundation
 import Logging
 import Postgres
@@ -95,7 +96,7 @@ struct BookingWorkflow: Sendable {
                     rescheduledFrom: nil, createdAt: now(), cancelTokenHash: token.hash
                 ), event: { try events.created($0, cancelToken: token.text, requestID: requestID) }, in: tx)
                 let response = BookingResponse(booking, cancelToken: token.text)
-                let body = Array(try JSONEncoder.contract.encode(response))
+                let body = try ContractJSONEncoder.contract.encode(response)
                 let sealed = try await idempotencyKey.asyncMap {
                     try await idempotency.complete($0, bookingID: booking.id, status: 201, body: body, in: tx)
                 }
@@ -115,7 +116,7 @@ struct BookingWorkflow: Sendable {
         if let idempotencyKey, let sealed {
             await idempotency.storeHotCopy(idempotencyKey, hash: requestHash, status: 201, sealed: sealed)
         }
-        logger.info("booking created", metadata: ["booking.id": "\(response.id)", "host.id": "\(hostID)"])
+        logger.info("booking created", metadata: ["booking.id": "\(response.id.uuidString.lowercased())", "host.id": "\(hostID.uuidString.lowercased())"])
         return (response, body)
     }
 
@@ -158,7 +159,7 @@ struct BookingWorkflow: Sendable {
         metrics.operation("cancel", changed ? "success" : "noop")
         if changed {
             await cache.invalidate(host: booking.hostUserID)
-            logger.info("booking cancelled", metadata: ["booking.id": "\(id)"])
+            logger.info("booking cancelled", metadata: ["booking.id": "\(id.uuidString.lowercased())"])
         }
         return booking
     }
@@ -221,7 +222,7 @@ struct BookingWorkflow: Sendable {
         }
         await lock.release(host: current.hostUserID, token: lockToken)
         await cache.invalidate(host: current.hostUserID)
-        logger.info("booking rescheduled", metadata: ["booking.id": "\(id)", "booking.new_id": "\(response.id)"])
+        logger.info("booking rescheduled", metadata: ["booking.id": "\(id.uuidString.lowercased())", "booking.new_id": "\(response.id.uuidString.lowercased())"])
         return response
     }
 

@@ -25,7 +25,7 @@ struct HostLock: Sendable {
             return token
         } catch {
             metrics.redisSkipped("lock")
-            logger.warning("booking lock skipped: redis unavailable", metadata: ["host.id": "\(host)", "error": "\(error)"])
+            logger.warning("booking lock skipped: redis unavailable", metadata: ["host.id": "\(host.uuidString.lowercased())", "error": "\(error)"])
             return nil
         }
     }
@@ -44,7 +44,7 @@ struct HostLock: Sendable {
             _ = try await redis.evalsha(Self.releaseAndIncrementScript, keys: [Self.key(for: host), generationKey], arguments: [token ?? ""])
         } catch {
             metrics.redisSkipped("cache_invalidation")
-            logger.warning("lock release and slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host)", "error": "\(error)"])
+            logger.warning("lock release and slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host.uuidString.lowercased())", "error": "\(error)"])
         }
     }
 
@@ -55,7 +55,7 @@ struct HostLock: Sendable {
             try await redis.releaseLock(Self.key(for: host), token: token)
         } catch {
             // The lock expires by itself after its TTL.
-            logger.warning("booking lock release failed", metadata: ["host.id": "\(host)", "error": "\(error)"])
+            logger.warning("booking lock release failed", metadata: ["host.id": "\(host.uuidString.lowercased())", "error": "\(error)"])
         }
     }
 }

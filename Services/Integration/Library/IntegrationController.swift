@@ -208,7 +208,7 @@ struct IntegrationController: Sendable {
                 requestID: context.requestID, in: session
             )
         }
-        logger.info("calendar disconnected", metadata: ["integration": "\(record.id)", "provider": "\(record.provider.rawValue)"])
+        logger.info("calendar disconnected", metadata: ["integration": "\(record.id.uuidString.lowercased())", "provider": "\(record.provider.rawValue)"])
         return Response(status: .noContent)
     }
 
@@ -246,7 +246,7 @@ struct IntegrationController: Sendable {
                 try await channels.register(record)
             } catch {
                 logger.notice("push registration failed; the poller covers the integration", metadata: [
-                    "integration": "\(record.id)", "error": "\(String(reflecting: error))",
+                    "integration": "\(record.id.uuidString.lowercased())", "error": "\(String(reflecting: error))",
                 ])
             }
         }

@@ -59,9 +59,9 @@ enum IntegrationOpenAPI {
               "properties": {"server_url": {"type": "string", "format": "uri"}, "username": {"type": "string"}, "password": {"type": "string"}, "calendar_url": {"type": "string", "format": "uri"}}}}}},
             "responses": {
               "201": {"description": "the connected calendar", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Integration"}}}},
-              "400": {"$ref": "#/components/responses/Problem"},
+              "400": {"$ref": "#/components/responses/MalformedJSON"},
               "401": {"$ref": "#/components/responses/Problem"},
-              "422": {"description": "invalid fields, credentials rejected, no calendar found, server unreachable", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+              "422": {"description": "validation_failed: invalid fields (each named, see the ValidationFailed response), credentials rejected, no calendar found, server unreachable", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
             }
           }
         },
@@ -69,7 +69,7 @@ enum IntegrationOpenAPI {
           "post": {
             "summary": "Asks for a sync now (it runs behind the response).",
             "security": [{"bearer": []}],
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "description": "either case", "schema": {"type": "string", "format": "uuid"}}],
             "responses": {
               "202": {"description": "queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Integration"}}}},
               "401": {"$ref": "#/components/responses/Problem"},
@@ -82,7 +82,7 @@ enum IntegrationOpenAPI {
           "delete": {
             "summary": "Disconnects: stops the push channel and deletes the synced busy time.",
             "security": [{"bearer": []}],
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "description": "either case", "schema": {"type": "string", "format": "uuid"}}],
             "responses": {
               "204": {"description": "disconnected"},
               "401": {"$ref": "#/components/responses/Problem"},
@@ -107,7 +107,7 @@ enum IntegrationOpenAPI {
             "responses": {
               "200": {"description": "the validation token, echoed", "content": {"text/plain": {"schema": {"type": "string"}}}},
               "202": {"description": "notifications accepted (items with an unknown subscription or a wrong clientState are dropped)"},
-              "400": {"$ref": "#/components/responses/Problem"}
+              "400": {"$ref": "#/components/responses/MalformedJSON"}
             }
           }
         }
@@ -117,7 +117,7 @@ enum IntegrationOpenAPI {
           "type": "object",
           "required": ["id", "provider", "calendar_id", "status", "last_synced_at"],
           "properties": {
-            "id": {"type": "string", "format": "uuid"},
+            "id": {"$ref": "#/components/schemas/Uuid"},
             "provider": {"type": "string", "enum": ["google", "microsoft", "caldav"]},
             "account": {"type": "string"},
             "calendar_id": {"type": "string"},

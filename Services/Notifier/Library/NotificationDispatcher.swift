@@ -270,7 +270,7 @@ package struct NotificationDispatcher: Service {
     /// expires and the row is tried again) or ``DispatcherStopped``.
     func deliver(_ notification: ScheduledNotification) async throws -> Delivery {
         var log = logger
-        log[metadataKey: "notification.id"] = "\(notification.id)"
+        log[metadataKey: "notification.id"] = "\(notification.id.uuidString.lowercased())"
         log[metadataKey: "notification.kind"] = "\(notification.kind.rawValue)"
         if let booking = notification.bookingID { log[metadataKey: "booking.id"] = "\(booking)" }
 
@@ -367,7 +367,7 @@ package struct NotificationDispatcher: Service {
             )
             return String(decoding: opened, as: UTF8.self)
         } catch {
-            logger.warning("cancel token cannot be opened; email goes without links", metadata: ["booking.id": "\(bookingID)"])
+            logger.warning("cancel token cannot be opened; email goes without links", metadata: ["booking.id": "\(bookingID.uuidString.lowercased())"])
             return nil
         }
     }

@@ -69,7 +69,7 @@ package struct NotificationScheduler: Sendable {
             calendarUID: Self.calendarUID(chain.root), calendarSequence: chain.moves + 1
         )
         try await schedule(.cancellation, booking: booking, host: host, payload: payload, dueAt: occurredAt, sequence: chain.moves + 1, in: session)
-        logger.debug("cancellation scheduled", metadata: ["booking.id": "\(booking.id)", "notifications.cancelled": "\(dropped)"])
+        logger.debug("cancellation scheduled", metadata: ["booking.id": "\(booking.id.uuidString.lowercased())", "notifications.cancelled": "\(dropped)"])
     }
 
     func rescheduled(_ event: BookingRescheduled, at occurredAt: Date, in session: PostgresSession) async throws {

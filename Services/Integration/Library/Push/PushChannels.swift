@@ -70,7 +70,7 @@ package struct PushChannels: Sendable {
         case .caldav:
             return
         }
-        logger.info("push channel registered", metadata: ["integration": "\(record.id)", "provider": "\(record.provider.rawValue)"])
+        logger.info("push channel registered", metadata: ["integration": "\(record.id.uuidString.lowercased())", "provider": "\(record.provider.rawValue)"])
     }
 
     /// Extends a channel before it expires.
@@ -113,7 +113,7 @@ package struct PushChannels: Sendable {
             }
         } catch {
             logger.notice("could not stop a push channel at the provider; it will expire", metadata: [
-                "integration": "\(record.id)", "channel": "\(channel.channelID)", "error": "\(String(reflecting: error))",
+                "integration": "\(record.id.uuidString.lowercased())", "channel": "\(channel.channelID)", "error": "\(String(reflecting: error))",
             ])
         }
         try await database.withConnection { try await IntegrationRepository.deleteChannel(channel.channelID, in: $0) }

@@ -1,3 +1,4 @@
+import ContractJSON
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -69,6 +70,9 @@ struct WebhookController: Sendable {
         var value: [Item]
     }
 
+    /// Graph's own camelCase keys, parsed as strictly as every other body.
+    static let graphDecoder = ContractJSONDecoder(keyDecoding: .useDefaultKeys, dateDecoding: { RFC3339.parse($0) })
+
     /// The validation handshake (`?validationToken=` echoed as `text/plain` with 200, within
     /// Graph's 10 seconds), change notifications and lifecycle notifications (`reauthorizationRequired`,
     /// `subscriptionRemoved`, `missed`). Items with an unknown subscription or a wrong
@@ -83,7 +87,7 @@ struct WebhookController: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: String(token.prefix(4096)))))
         }
         let body = try await request.body.collect(upTo: 1 << 20)
-        guard let notifications = try? JSONDecoder().decode(GraphNotifications.self, from: Data(buffer: body)) else {
+        guard let notifications = try? Self.graphDecoder.decode(GraphNotifications.self, from: body.readableBytesView) else {
             throw Problem.malformedJSON("The body is not a Graph notification collection.")
         }
         for item in notifications.value {

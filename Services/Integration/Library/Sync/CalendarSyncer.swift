@@ -63,7 +63,7 @@ package struct CalendarSyncer: Sendable {
                     return record
                 }
             } catch {
-                logger.warning("sync claim failed", metadata: ["integration": "\(id)", "error": "\(String(reflecting: error))"])
+                logger.warning("sync claim failed", metadata: ["integration": "\(id.uuidString.lowercased())", "error": "\(String(reflecting: error))"])
                 return .failed
             }
             guard let record = claimed else { return round == 0 ? .skipped : outcome }
@@ -77,7 +77,7 @@ package struct CalendarSyncer: Sendable {
 
     private func syncClaimed(_ record: IntegrationRecord, dueSince: Date) async -> Outcome {
         let window = SyncWindow.standard(now: now(), days: settings.windowDays)
-        var metadata: Logger.Metadata = ["integration": "\(record.id)", "provider": "\(record.provider.rawValue)"]
+        var metadata: Logger.Metadata = ["integration": "\(record.id.uuidString.lowercased())", "provider": "\(record.provider.rawValue)"]
         do {
             var changes: CalendarChanges
             let fullDue = record.lastFullSyncAt.map { now().timeIntervalSince($0) > Self.fullSyncEvery } ?? true
@@ -159,7 +159,7 @@ package struct CalendarSyncer: Sendable {
                 )
             }
         } catch {
-            logger.error("could not record a sync failure", metadata: ["integration": "\(record.id)", "error": "\(String(reflecting: error))"])
+            logger.error("could not record a sync failure", metadata: ["integration": "\(record.id.uuidString.lowercased())", "error": "\(String(reflecting: error))"])
         }
     }
 
@@ -175,7 +175,7 @@ package struct CalendarSyncer: Sendable {
                 }
             }
         } catch {
-            logger.error("could not mark the integration needs_reauth", metadata: ["integration": "\(record.id)", "error": "\(String(reflecting: error))"])
+            logger.error("could not mark the integration needs_reauth", metadata: ["integration": "\(record.id.uuidString.lowercased())", "error": "\(String(reflecting: error))"])
         }
     }
 }

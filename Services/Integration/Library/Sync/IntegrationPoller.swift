@@ -53,7 +53,7 @@ package struct IntegrationPoller: Service {
                     try await channels.renew(channel, of: record)
                 } catch {
                     logger.notice("push channel renewal failed; the poller covers the integration", metadata: [
-                        "integration": "\(record.id)", "error": "\(String(reflecting: error))",
+                        "integration": "\(record.id.uuidString.lowercased())", "error": "\(String(reflecting: error))",
                     ])
                 }
             }
@@ -66,7 +66,7 @@ package struct IntegrationPoller: Service {
                 do {
                     try await channels.register(record)
                 } catch {
-                    logger.debug("push channel registration failed; polling instead", metadata: ["integration": "\(id)", "error": "\(String(reflecting: error))"])
+                    logger.debug("push channel registration failed; polling instead", metadata: ["integration": "\(id.uuidString.lowercased())", "error": "\(String(reflecting: error))"])
                 }
             }
 

@@ -82,7 +82,7 @@ package struct MeetingWriter: Sendable {
 
     /// Runs one provider write: the result, nil when it failed for good (logged, counted), or throws to retry later.
     private func attempt(_ record: IntegrationRecord, _ operation: String, _ body: () async throws -> String) async throws -> String? {
-        let metadata: Logger.Metadata = ["integration": "\(record.id)", "provider": "\(record.provider.rawValue)", "operation": "\(operation)"]
+        let metadata: Logger.Metadata = ["integration": "\(record.id.uuidString.lowercased())", "provider": "\(record.provider.rawValue)", "operation": "\(operation)"]
         do {
             let result = try await body()
             metrics.write(record.provider, operation: operation, outcome: "ok")
