@@ -17,7 +17,7 @@ struct OpenAPITests {
             #expect(operations == [
                 "POST /api/users", "POST /api/auth/login", "GET /api/users/me", "PATCH /api/users/me",
                 "POST /api/meeting-types", "GET /api/meeting-types", "GET /api/meeting-types/{id}", "PATCH /api/meeting-types/{id}",
-                "DELETE /api/meeting-types/{id}", "GET /api/public/{user_slug}/{type_slug}",
+                "DELETE /api/meeting-types/{id}", "GET /api/public/{user_slug}/{type_slug}", "GET /api/public/{user_slug}", "GET /api/time-zones",
                 "GET /api/availability/rules", "PUT /api/availability/rules", "GET /api/availability/overrides",
                 "PUT /api/availability/overrides/{date}", "DELETE /api/availability/overrides/{date}", "GET /api/availability/slots",
                 "GET /health", "GET /ready", "GET /metrics", "GET /openapi.json",

@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 import TestSupport
 import Testing
@@ -107,6 +108,32 @@ struct IntegrationAPITests {
             }
             #expect(wrong.isEmpty, "\(wrong.count) cases: \(wrong)")
             #expect(try await h.request(.get, base, token: h.hostToken).text == #"{"data":[],"next_cursor":null}"#)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    @Test("a browser finishing the OAuth flow lands on the console's calendar page, connected or told why not")
+    func browserCallbackRedirects() async throws {
+        let h = try await IntegrationHarness.start()
+        do {
+            let started = try await h.request(.post, h.integration.baseURL + "/api/integrations/google/authorize", token: h.hostToken)
+            let url = try #require(try started.json()["authorization_url"] as? String)
+            let consent = try await h.request(.get, url)
+            let callback = try #require(consent.headers.first(name: "Location"))
+            let html: HTTPClientHeaders = ["Accept": "text/html,application/xhtml+xml,*/*;q=0.8"]
+            let landed = try await h.request(.get, callback, headers: html)
+            #expect(landed.status == 303)
+            #expect(landed.headers.first(name: "Location") == "/host/calendars?connected=google")
+            #expect(try await h.request(.get, h.integration.baseURL + "/api/integrations", token: h.hostToken).json()["data"].map { ($0 as? [Any])?.count } == 1)
+            // The state is spent: the same link again is an error page, not JSON.
+            let again = try await h.request(.get, callback, headers: html)
+            #expect(again.status == 303)
+            #expect(again.headers.first(name: "Location") == "/host/calendars?error=validation_failed&provider=google")
+            // An API client still gets problem JSON.
+            #expect(try await h.request(.get, callback).status == 422)
         } catch {
             await h.stop()
             throw error

@@ -29,6 +29,8 @@ struct AccountController: Sendable {
     struct UpdateRequest: Decodable {
         var name: String?
         var timeZone: String?
+        /// The host's booking-link slug (`/{slug}`): changing it changes every link.
+        var slug: String?
     }
 
     struct LoginResponse: ResponseEncodable {
@@ -59,7 +61,7 @@ struct AccountController: Sendable {
         errors.check(!name.isEmpty && name.count <= 200, "name", "must be 1 to 200 characters")
         errors.check(NamedTimeZone(body.timeZone) != nil, "time_zone", NamedTimeZone.invalidMessage)
         if let slug = body.slug {
-            errors.check(Slug.isValid(slug), "slug", "must be 1 to 64 characters of a-z, 0-9 and -")
+            errors.check(Slug.isValidForHost(slug), "slug", Self.slugMessage)
         }
         try errors.throwIfAny()
 
@@ -125,6 +127,9 @@ struct AccountController: Sendable {
         if let zone = body.timeZone {
             errors.check(NamedTimeZone(zone) != nil, "time_zone", NamedTimeZone.invalidMessage)
         }
+        if let slug = body.slug {
+            errors.check(Slug.isValidForHost(slug), "slug", Self.slugMessage)
+        }
         try errors.throwIfAny()
 
         let (user, zoneChanged) = try await database.primary.withTransaction { session -> (User, Bool) in
@@ -132,7 +137,13 @@ struct AccountController: Sendable {
                 throw Problem.unauthorized("The account of this token no longer exists.")
             }
             let newZone = body.timeZone ?? current.timeZone
-            guard let updated = try await users.update(id: host, name: name ?? current.name, timeZone: newZone, in: session) else {
+            let updated: User?
+            do {
+                updated = try await users.update(id: host, name: name ?? current.name, timeZone: newZone, slug: body.slug ?? current.slug, in: session)
+            } catch UserRepository.Duplicate.slug {
+                throw Problem.conflict("This slug is already taken.")
+            }
+            guard let updated else {
                 throw Problem.unauthorized("The account of this token no longer exists.")
             }
             // The weekly rules stay wall-clock times: only their mapping to instants moves with the zone.
@@ -147,6 +158,8 @@ struct AccountController: Sendable {
         }
         return user
     }
+
+    static let slugMessage = "must be 1 to 64 characters of a-z, 0-9 and -, and not api, assets, host or bookings"
 
     /// A light check (one `@`, something either side, no spaces); the address is proven only by mail.
     static func isPlausibleEmail(_ email: String) -> Bool {

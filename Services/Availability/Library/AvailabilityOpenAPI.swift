@@ -53,6 +53,11 @@ enum AvailabilityOpenAPI {
             "responses": {"200": \(json("the meeting type", "MeetingType")), \(malformed), "404": \(problem("not_found: missing, deleted or another host's")), "409": \(problem("conflict: slug taken")), \(hostErrors)}},
           "delete": {"summary": "Delete a meeting type (its bookings keep it; its slug is free again).", \(bearer),
             "responses": {"204": {"description": "deleted"}, "401": \(problem("unauthorized")), "404": \(problem("not_found"))}}},
+        "/api/public/{user_slug}": {"get": {"summary": "A host's booking page: the host and its active meeting types, in creation order.",
+          "parameters": [{"name": "user_slug", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "responses": {"200": \(json("the host and its active meeting types", "PublicHostPage")), "404": \(problem("not_found: no host has this slug"))}}},
+        "/api/time-zones": {"get": {"summary": "Every time-zone name the API accepts (the server's tz database: zones and links), sorted. Cacheable for a day.",
+          "responses": {"200": {"description": "the names", "content": {"application/json": {"schema": {"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/TimeZoneName"}}}}}}}}}},
         "/api/public/{user_slug}/{type_slug}": {"get": {"summary": "The active meeting type a booking link names.",
           "parameters": [{"name": "user_slug", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "type_slug", "in": "path", "required": true, "schema": {"type": "string"}}],
           "responses": {"200": \(json("the public meeting type", "PublicMeetingType")), "404": \(problem("not_found"))}}},
@@ -91,9 +96,10 @@ enum AvailabilityOpenAPI {
     private static let schemas = """
         "RegisterRequest": {"type": "object", "required": ["email", "password", "name", "time_zone"], "properties": {
           "email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 8}, "name": {"type": "string"},
-          "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}, "slug": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}}},
+          "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}, "slug": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$", "description": "not api, assets, host or bookings (paths the gateway serves)"}}},
         "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}},
-        "UpdateUserRequest": {"type": "object", "properties": {"name": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}}},
+        "UpdateUserRequest": {"type": "object", "properties": {"name": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"},
+          "slug": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$", "description": "the booking-link slug; not api, assets, host or bookings; 409 conflict when taken"}}},
         "User": {"type": "object", "required": ["id", "email", "name", "time_zone", "slug", "created_at"], "properties": {
           "id": {"$ref": "#/components/schemas/Uuid"}, "email": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"},
           "slug": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
@@ -129,6 +135,9 @@ enum AvailabilityOpenAPI {
           "color": {"type": ["string", "null"]}, "duration_minutes": {"type": "integer"}, "slot_interval_minutes": {"type": "integer"},
           "min_notice_minutes": {"type": "integer"}, "max_days_in_future": {"type": "integer"},
           "host": {"type": "object", "required": ["name", "slug", "time_zone"], "properties": {"name": {"type": "string"}, "slug": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}}}}},
+        "PublicHostPage": {"type": "object", "required": ["host", "meeting_types"], "properties": {
+          "host": {"type": "object", "required": ["name", "slug", "time_zone"], "properties": {"name": {"type": "string"}, "slug": {"type": "string"}, "time_zone": {"$ref": "#/components/schemas/TimeZoneName"}}},
+          "meeting_types": {"type": "array", "items": {"$ref": "#/components/schemas/PublicMeetingType"}}}},
         "Window": {"type": "object", "required": ["start_time", "end_time"], "properties": {
           "start_time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}, "end_time": {"type": "string", "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"}}},
         "Rule": {"type": "object", "required": ["day_of_week", "start_time", "end_time"], "properties": {

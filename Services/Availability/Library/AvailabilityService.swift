@@ -39,6 +39,7 @@ package enum AvailabilityService {
                     database: database, schedules: ScheduleRepository(), cache: cache, hosts: MeetingTypeHosts(), now: now
                 )
                 SlotsController(lookup: lookup).register(on: router)
+                TimeZoneController().register(on: router)
             },
             backgroundServices: { dependencies in
                 let handler = CacheInvalidationHandler(cache: SlotCache(redis: dependencies.redis), logger: dependencies.logger)

@@ -34,6 +34,7 @@ struct MeetingTypeController: Sendable {
         router.patch("/api/meeting-types/{id}") { request, context in try await update(request, context) }
         router.delete("/api/meeting-types/{id}") { _, context in try await delete(context) }
         router.get("/api/public/{user_slug}/{type_slug}") { _, context in try await publicLink(context) }
+        router.get("/api/public/{user_slug}") { _, context in try await publicHost(context) }
     }
 
     func create(_ request: Request, _ context: ServiceRequestContext) async throws -> EditedResponse<MeetingTypeResource> {
@@ -119,6 +120,16 @@ struct MeetingTypeController: Sendable {
         guard let found = try await database.reads.withConnection({
             try await meetingTypes.publicType(userSlug: userSlug, typeSlug: typeSlug, in: $0)
         }) else {
+            throw Problem.notFound()
+        }
+        return found
+    }
+
+    /// A host's page: the host and its active meeting types (what `/{user_slug}` shows).
+    func publicHost(_ context: ServiceRequestContext) async throws -> PublicHostPage {
+        guard let userSlug = context.parameters.get("user_slug"),
+              let found = try await database.reads.withConnection({ try await meetingTypes.publicTypes(userSlug: userSlug, in: $0) })
+        else {
             throw Problem.notFound()
         }
         return found

@@ -95,6 +95,25 @@ struct MeetingTypeRepository: Sendable {
         return try rows.first.map(Self.publicType)
     }
 
+    /// The host `userSlug`'s active meeting types, in creation order, or `nil` when no host has the slug.
+    func publicTypes(userSlug: String, in session: PostgresSession) async throws -> PublicHostPage? {
+        let hosts = try await session.query("SELECT name, slug, time_zone FROM users WHERE slug = \(userSlug)")
+        guard let host = hosts.first else { return nil }
+        let rows = try await session.query("""
+            SELECT mt.id, mt.name, mt.slug, mt.description, mt.color, mt.duration_minutes, mt.slot_interval_minutes,
+                   mt.min_notice_minutes, mt.max_days_in_future, u.name AS host_name, u.slug AS host_slug, u.time_zone
+            FROM meeting_types mt JOIN users u ON u.id = mt.user_id
+            WHERE u.slug = \(userSlug) AND mt.deleted_at IS NULL AND mt.is_active
+            ORDER BY mt.created_at, mt.id
+            LIMIT 100
+            """)
+        return PublicHostPage(
+            host: .init(name: try host.decode("name", as: String.self), slug: try host.decode("slug", as: String.self),
+                        timeZone: try host.decode("time_zone", as: String.self)),
+            meetingTypes: try rows.map(Self.publicType)
+        )
+    }
+
     private func uniqueSlug<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

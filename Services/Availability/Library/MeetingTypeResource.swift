@@ -74,3 +74,9 @@ struct PublicMeetingType: ResponseEncodable, Sendable, Equatable {
         try container.encode(host, forKey: .host)
     }
 }
+
+/// `GET /api/public/{user_slug}`: a host's booking page, `{host, meeting_types}` (active types only).
+struct PublicHostPage: ResponseEncodable, Sendable, Equatable {
+    var host: PublicMeetingType.Host
+    var meetingTypes: [PublicMeetingType]
+}

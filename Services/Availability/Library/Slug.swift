@@ -4,10 +4,19 @@ import Foundation
 enum Slug {
     static let maximumLength = 64
 
+    /// First path segments the gateway serves itself (`/api`, `/assets/…`, `/host/…`, `/bookings/…`):
+    /// a host with one of them as its slug would have a booking link that opens something else.
+    static let reservedForHosts: Set<String> = ["api", "assets", "host", "bookings"]
+
     /// Whether `text` is a valid slug.
     static func isValid(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= maximumLength
             && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+    }
+
+    /// Whether `text` is a valid slug for a host: valid, and not a path the gateway keeps.
+    static func isValidForHost(_ text: String) -> Bool {
+        isValid(text) && !reservedForHosts.contains(text)
     }
 
     /// A slug made from a person's name (`"Ada Lovelace"` → `ada-lovelace`); `user` when nothing is left.
@@ -26,6 +35,7 @@ enum Slug {
             }
             if out.utf8.count >= 40 { break }
         }
-        return out.isEmpty ? "user" : out
+        if out.isEmpty { return "user" }
+        return reservedForHosts.contains(out) ? out + "-1" : out
     }
 }

@@ -55,13 +55,17 @@ struct UserRepository: Sendable {
         return try rows.first.map(Self.user)
     }
 
-    /// Changes the name and time zone of account `id`.
-    func update(id: UUID, name: String, timeZone: String, in session: PostgresSession) async throws -> User? {
-        let rows = try await session.query("""
-            UPDATE users SET name = \(name), time_zone = \(timeZone), updated_at = now() WHERE id = \(id)
-            RETURNING id, email, name, time_zone, slug, created_at
-            """)
-        return try rows.first.map(Self.user)
+    /// Changes the name, time zone and slug of account `id`; throws `Duplicate.slug` when the slug is taken.
+    func update(id: UUID, name: String, timeZone: String, slug: String, in session: PostgresSession) async throws -> User? {
+        do {
+            let rows = try await session.query("""
+                UPDATE users SET name = \(name), time_zone = \(timeZone), slug = \(slug), updated_at = now() WHERE id = \(id)
+                RETURNING id, email, name, time_zone, slug, created_at
+                """)
+            return try rows.first.map(Self.user)
+        } catch let error as PostgresError where error.kind == .uniqueViolation && error.constraint == "users_slug_key" {
+            throw Duplicate.slug
+        }
     }
 
     private static func user(_ row: PostgresRow) throws -> User {

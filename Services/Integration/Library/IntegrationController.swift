@@ -21,7 +21,7 @@ struct IntegrationController: Sendable {
         group.get { _, context in try await list(context) }
         group.post("/caldav") { request, context in try await connectCalDAV(request, context) }
         group.post("/:key/authorize") { _, context in try await authorize(context) }
-        group.get("/:key/callback") { request, context in try await callback(request, context) }
+        group.get("/:key/callback") { request, context in try await callbackAnswer(request, context) }
         group.post("/:key/sync") { _, context in try await sync(context) }
         group.delete("/:key") { _, context in try await disconnect(context) }
     }
@@ -54,6 +54,26 @@ struct IntegrationController: Sendable {
         } catch OAuthFlow.Failure.notConfigured {
             throw Problem.unavailable("\(provider.displayName) is not configured on this server.")
         }
+    }
+
+    /// The callback's answer: the integration as JSON for an API client; for a browser (which
+    /// asks for HTML), a `303` back to the console's calendar page saying how it went, so the host
+    /// lands on a page rather than on JSON.
+    func callbackAnswer(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let wantsPage = request.headers[.accept]?.contains("text/html") == true
+        do {
+            let connected = try await callback(request, context)
+            guard wantsPage else { return try ContractResponseEncoder().encode(connected, from: request, context: context) }
+            return Self.seeOther("/host/calendars?connected=\(connected.provider)")
+        } catch let problem as Problem where wantsPage {
+            let provider = context.parameters.get("key") ?? ""
+            let query = "error=\(problem.code)&provider=\(provider)".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "error=\(problem.code)"
+            return Self.seeOther("/host/calendars?\(query)")
+        }
+    }
+
+    private static func seeOther(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
     /// The provider redirects the host's browser here; the single-use `state` (not a bearer

@@ -42,7 +42,8 @@ enum IntegrationOpenAPI {
               {"name": "error", "in": "query", "schema": {"type": "string"}}
             ],
             "responses": {
-              "200": {"description": "the connected calendar", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Integration"}}}},
+              "200": {"description": "the connected calendar (a client that does not ask for text/html)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Integration"}}}},
+              "303": {"description": "a browser (Accept: text/html) is sent back to the console: /host/calendars?connected={provider}, or /host/calendars?error={code}&provider={provider} for any of the errors below", "headers": {"Location": {"schema": {"type": "string"}}}},
               "403": {"description": "the host or the provider declined (error=…)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "404": {"description": "unknown provider", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "422": {"description": "code or state missing; state unknown, expired or used; the provider refused the code", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
