@@ -1,6 +1,6 @@
 /// A short-lived mutual-exclusion lock: `SET key token NX PX ttl`, released by compare-and-delete.
 ///
-/// Only an optimisation for the booking path (ARCHITECTURE.md, double-booking layer 2):
+/// Only an optimisation for the booking path (docs/architecture.md, double-booking layer 2):
 /// correctness never depends on it, so callers treat a Redis error like "no lock".
 extension RedisClient {
     /// Deletes the key only while it still holds the caller's token.

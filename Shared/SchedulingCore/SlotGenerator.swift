@@ -4,7 +4,7 @@ import Foundation
 /// the invitee's dates (availability service) and answers whether an exact start is offered
 /// (booking service, inside its transaction) — the same computation, so both always agree.
 ///
-/// The rules (API.md, "How slots are computed"):
+/// The rules (the contract's "how slots are computed"; docs/architecture.md gives the map):
 /// - Availability windows are the weekly rules of each host-local date, or that date's
 ///   override instead, mapped to UTC by `ZoneOffsetTable`'s DST policy; windows that touch or
 ///   overlap in UTC (also across midnight) merge into one.

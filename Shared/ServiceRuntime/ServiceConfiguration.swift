@@ -53,7 +53,7 @@ package struct EnvironmentReader: Sendable {
     }
 }
 
-/// What every service reads from the environment (API.md "Configuration"); defaults point at the local stack.
+/// What every service reads from the environment (the README's "Configuration"); defaults point at the local stack.
 package struct ServiceConfiguration: Sendable {
     package var host: String
     package var port: Int
