@@ -26,7 +26,7 @@ func service(_ name: String, executable: String, _ dependencies: [Target.Depende
     [
         .target(
             name: "\(name)Service",
-            dependencies: ["ServiceRuntime", "ContractJSON"] + dependencies,
+            dependencies: ["ServiceRuntime", "ContractJSON", "Retrying"] + dependencies,
             path: "Services/\(name)/Library",
             resources: resources,
             swiftSettings: swiftSettings
@@ -78,6 +78,9 @@ let package = Package(
         // The API's JSON: strict RFC 8259 parsing, field paths in every error, ids in lower case.
         shared("ContractJSON"),
 
+        // The one backoff (exponential, capped, jittered) and the one Retry-After parser.
+        shared("Retrying"),
+
         // The C client libraries, from Debian's -dev packages.
         systemLibrary("CPostgres", pkgConfig: "libpq", apt: ["libpq-dev"]),
         systemLibrary("CRedis", pkgConfig: "hiredis", apt: ["libhiredis-dev"]),
@@ -86,9 +89,9 @@ let package = Package(
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
 
         // Thin async wrappers: every blocking C call runs on a thread the wrapper owns.
-        shared("Postgres", ["CPostgres", nioPosix, nioCore, logging]),
+        shared("Postgres", ["CPostgres", "Retrying", nioPosix, nioCore, logging]),
         shared("Redis", ["CRedis", nioPosix, nioCore, logging]),
-        shared("AMQP", ["CAMQP", nioPosix, nioCore, logging]),
+        shared("AMQP", ["CAMQP", "Retrying", nioPosix, nioCore, logging]),
         shared("Curl", ["CCurl", nioPosix, nioCore, logging]),
         shared("Cryptography", ["COpenSSL"]),
 
@@ -100,13 +103,13 @@ let package = Package(
 
         // Events between services: envelope, transactional outbox, relay, idempotent consumers.
         shared("Events", [
-            "Postgres", "AMQP", "ContractJSON", logging, metrics, nioCore,
+            "Postgres", "AMQP", "ContractJSON", "Retrying", logging, metrics, nioCore,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // What every service repeats.
         shared("ServiceRuntime", [
-            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", "ContractJSON", logging, metrics,
+            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", "ContractJSON", "Retrying", logging, metrics,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,6 +148,7 @@ let package = Package(
         ]),
         tests("SchedulingCoreTests", ["SchedulingCore"]),
         tests("ContractJSONTests", ["ContractJSON"]),
+        tests("RetryingTests", ["Retrying"]),
         tests("PostgresTests", ["Postgres"]),
         tests("RedisTests", ["Redis"]),
         tests("AMQPTests", ["AMQP"]),

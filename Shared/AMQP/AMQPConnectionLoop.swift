@@ -1,5 +1,6 @@
 import CAMQP
 import Foundation
+import Retrying
 import Glibc
 import Logging
 
@@ -29,7 +30,9 @@ final class AMQPConnectionLoop: @unchecked Sendable {
     private var connection: AMQPNativeConnection?
     private var generation: UInt64 = 0
     private var waiting: [AMQPCommand] = []
-    private var reconnectDelay: Duration
+    /// Waits between reconnection attempts: doubling from the initial delay, jittered so that
+    /// every connection of every service does not come back in the same instant.
+    private var reconnects: Backoff.Attempts
     private var nextAttempt = ContinuousClock.now
     private var failedAttempts = 0
 
@@ -45,7 +48,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         self.role = role
         self.logger = logger
         self.threadName = threadName
-        self.reconnectDelay = configuration.reconnectInitialDelay
+        self.reconnects = Backoff(initial: configuration.reconnectInitialDelay, maximum: configuration.reconnectMaximumDelay, jitter: 0.2).attempts()
         self.wakeDescriptor = rz_amqp_wake_descriptor()
         precondition(wakeDescriptor >= 0, "eventfd failed")
     }
@@ -133,8 +136,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
                 let now = ContinuousClock.now
                 if now >= nextAttempt {
                     if open() { continue }
-                    nextAttempt = now + reconnectDelay
-                    reconnectDelay = min(reconnectDelay * 2, configuration.reconnectMaximumDelay)
+                    nextAttempt = now + reconnects.next()
                 }
                 let wakeAt = waiting.map(\.deadline).reduce(nextAttempt, min)
                 sleep(until: wakeAt, socket: nil)
@@ -156,7 +158,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
             }
             connection = fresh
             locked { connected = true }
-            reconnectDelay = configuration.reconnectInitialDelay
+            reconnects.reset()
             logger.info("AMQP connection open", metadata: [
                 "amqp.broker": "\(configuration)", "amqp.generation": "\(generation)", "amqp.failed_attempts": "\(failedAttempts)",
             ])
@@ -254,7 +256,7 @@ final class AMQPConnectionLoop: @unchecked Sendable {
         connection.close()
         self.connection = nil
         locked { connected = false }
-        nextAttempt = .now + reconnectDelay
+        nextAttempt = .now + reconnects.backoff.delay(afterFailures: 1)
     }
 
     /// While disconnected: park waiting commands, fail those that do not wait or waited too long.

@@ -1,5 +1,6 @@
 import AMQP
 import Foundation
+import Retrying
 import Logging
 import Metrics
 import Postgres
@@ -22,7 +23,7 @@ package struct OutboxRelay: Service {
         package var batchSize: Int
         /// The longest the relay sleeps without looking at the table (a missed NOTIFY costs at most this).
         package var pollInterval: Duration
-        /// The first wait after a failure; it doubles up to ``retryMaximumDelay``.
+        /// The first wait after a failure; it doubles (less up to a fifth, at random) up to ``retryMaximumDelay``.
         package var retryInitialDelay: Duration
         /// The longest wait between two attempts after failures.
         package var retryMaximumDelay: Duration
@@ -107,11 +108,12 @@ package struct OutboxRelay: Service {
     /// The loop: publish while there is work, then sleep until notified or the poll interval.
     private func relay(wakeUp: WakeUpSignal) async {
         let clock = ContinuousClock()
-        var delay = configuration.retryInitialDelay
-        var failures = 0
+        var retries = Backoff(initial: configuration.retryInitialDelay, maximum: configuration.retryMaximumDelay, jitter: 0.2).attempts()
         var exchangeDeclared = false
         var waitingForBroker = 0
-        var brokerDelay = configuration.retryInitialDelay
+        // Waiting for the broker costs nothing, so look often: at most every second.
+        let brokerBackoff = Backoff(initial: configuration.retryInitialDelay, maximum: max(configuration.retryInitialDelay, .seconds(1)))
+        var brokerWaits = brokerBackoff.attempts()
         var nextMetrics = clock.now
         var nextSweep = clock.now
         while !Task.isCancelled {
@@ -121,12 +123,11 @@ package struct OutboxRelay: Service {
                 if waitingForBroker % 60 == 0 {
                     logger.warning("outbox relay waits for the broker", metadata: ["outbox.checks": "\(waitingForBroker)"])
                 }
-                try? await Task.sleep(for: brokerDelay)
-                brokerDelay = min(brokerDelay * 2, .seconds(1))
+                try? await Task.sleep(for: brokerWaits.next())
                 continue
             }
             waitingForBroker = 0
-            brokerDelay = configuration.retryInitialDelay
+            brokerWaits.reset()
             do {
                 if !exchangeDeclared {
                     try await amqp.declare(EventTopology.exchange)
@@ -135,14 +136,14 @@ package struct OutboxRelay: Service {
                 // A batch runs to its end even when the relay is cancelled: stopping between the
                 // confirms and the commit would only publish the batch again later.
                 let claimed = try await Task { try await publishBatch() }.value
-                if failures > 0 {
-                    logger.info("outbox relay recovered", metadata: ["outbox.failed_attempts": "\(failures)"])
+                if retries.failures > 0 {
+                    logger.info("outbox relay recovered", metadata: ["outbox.failed_attempts": "\(retries.failures)"])
                 }
-                failures = 0
-                delay = configuration.retryInitialDelay
+                retries.reset()
                 if claimed == configuration.batchSize { continue }
             } catch {
-                failures += 1
+                let delay = retries.next()
+                let failures = retries.failures
                 if let amqpError = error as? AMQPError, amqpError.code == .channelClosed {
                     exchangeDeclared = false
                 }
@@ -152,7 +153,6 @@ package struct OutboxRelay: Service {
                     "outbox.attempt": "\(failures)", "error": "\(String(reflecting: error))",
                 ])
                 try? await Task.sleep(for: delay)
-                delay = min(delay * 2, configuration.retryMaximumDelay)
                 continue
             }
             if clock.now >= nextMetrics {

@@ -1,5 +1,6 @@
 import CPostgres
 import Foundation
+import Retrying
 import Glibc
 import Logging
 
@@ -90,23 +91,20 @@ package final class PostgresListener: @unchecked Sendable {
     // MARK: - The thread
 
     private func main() {
-        var delay = reconnectInitialDelay
-        var failures = 0
+        var reconnects = Backoff(initial: reconnectInitialDelay, maximum: reconnectMaximumDelay, jitter: 0.2).attempts()
         while !isStopRequested {
             guard let connection = connect() else {
-                failures += 1
-                if failures == 1 || failures % 10 == 0 {
-                    logger.warning("postgres listener cannot connect, retrying", metadata: ["pg.attempt": "\(failures)"])
+                let delay = reconnects.next()
+                if reconnects.failures == 1 || reconnects.failures % 10 == 0 {
+                    logger.warning("postgres listener cannot connect, retrying", metadata: ["pg.attempt": "\(reconnects.failures)"])
                 }
                 sleep(for: delay)
-                delay = min(delay * 2, reconnectMaximumDelay)
                 continue
             }
-            if failures > 0 {
-                logger.info("postgres listener connected", metadata: ["pg.failed_attempts": "\(failures)"])
+            if reconnects.failures > 0 {
+                logger.info("postgres listener connected", metadata: ["pg.failed_attempts": "\(reconnects.failures)"])
             }
-            failures = 0
-            delay = reconnectInitialDelay
+            reconnects.reset()
             continuation.yield(.listening)
             serve(connection)
             PQfinish(connection)

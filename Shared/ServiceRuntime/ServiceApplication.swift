@@ -1,5 +1,6 @@
 import AMQP
 import Foundation
+import Retrying
 import Hummingbird
 import Logging
 import Postgres
@@ -111,7 +112,7 @@ package func runService(_ definition: ServiceDefinition) async throws {
 /// Migrations wait for PostgreSQL to come up (a service may start before it) for a bounded time.
 private func migrateWithRetry(_ db: PostgresClient, logger: Logger) async throws {
     let migrator = try DatabaseMigrator.bundled()
-    var delay = Duration.milliseconds(200)
+    var retries = Backoff(initial: .milliseconds(200), maximum: .seconds(5), jitter: 0.2).attempts()
     let deadline = ContinuousClock.now + .seconds(60)
     while true {
         do {
@@ -120,8 +121,7 @@ private func migrateWithRetry(_ db: PostgresClient, logger: Logger) async throws
         } catch let error as PostgresError where [.connectionFailed, .connectionLost, .poolTimeout].contains(error.kind) {
             guard ContinuousClock.now < deadline else { throw error }
             logger.warning("database not reachable, retrying migrations", metadata: ["error": "\(String(reflecting: error))"])
-            try await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(5))
+            try await Task.sleep(for: retries.next())
         }
     }
 }

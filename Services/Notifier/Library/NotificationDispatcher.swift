@@ -2,6 +2,7 @@ import Cryptography
 import Curl
 import Events
 import Foundation
+import Retrying
 import Logging
 import Postgres
 import ServiceLifecycle
@@ -177,9 +178,8 @@ package struct NotificationDispatcher: Service {
     /// The loop: send while rows are due, then sleep until notified or the poll interval.
     private func dispatch(doorbell: WakeUpSignal) async throws {
         let clock = ContinuousClock()
-        var failureDelay = Duration.milliseconds(200)
-        var failures = 0
-        var awayDelay = Duration.milliseconds(200)
+        var databaseRetries = Backoff(initial: .milliseconds(200), maximum: .seconds(10), jitter: 0.2).attempts()
+        var serverAwayWaits = Backoff(initial: .milliseconds(200), maximum: max(.milliseconds(200), configuration.unreachableMaximumDelay), jitter: 0.2).attempts()
         var nextRecovery = clock.now
         var nextMetrics = clock.now
         while !Task.isCancelled {
@@ -196,27 +196,27 @@ package struct NotificationDispatcher: Service {
                 // A batch runs to its end even when the dispatcher is cancelled: an SMTP
                 // transaction cut short would leave its email unconfirmed.
                 turn = try await Task { try await dispatchBatch() }.value
-                if failures > 0 { logger.info("notification dispatcher recovered", metadata: ["notifier.failed_turns": "\(failures)"]) }
-                failures = 0
-                failureDelay = .milliseconds(200)
+                if databaseRetries.failures > 0 {
+                    logger.info("notification dispatcher recovered", metadata: ["notifier.failed_turns": "\(databaseRetries.failures)"])
+                }
+                databaseRetries.reset()
             } catch let crash as DispatcherStopped {
                 throw crash.underlying
             } catch {
-                failures += 1
+                let delay = databaseRetries.next()
+                let failures = databaseRetries.failures
                 let level: Logger.Level = failures == 1 || failures % 10 == 0 ? .warning : .debug
                 logger.log(level: level, "notification dispatcher cannot reach the database, retrying", metadata: [
                     "notifier.attempt": "\(failures)", "error": "\(String(reflecting: error))",
                 ])
-                try? await Task.sleep(for: failureDelay)
-                failureDelay = min(failureDelay * 2, .seconds(10))
+                try? await Task.sleep(for: delay)
                 continue
             }
             if turn.serverAway {
-                try? await Task.sleep(for: awayDelay)
-                awayDelay = min(awayDelay * 2, configuration.unreachableMaximumDelay)
+                try? await Task.sleep(for: serverAwayWaits.next())
                 continue
             }
-            awayDelay = .milliseconds(200)
+            serverAwayWaits.reset()
             if turn.claimed == configuration.batchSize { continue }
             await doorbell.wait(upTo: configuration.pollInterval)
         }
@@ -399,14 +399,14 @@ package struct NotificationDispatcher: Service {
 
     /// The wait before the next attempt: the initial delay doubled per attempt made, capped.
     func backoff(afterAttempt attempt: Int) -> Duration {
-        let factor = 1 << min(max(attempt - 1, 0), 20)
-        return min(configuration.retryInitialDelay * factor, configuration.retryMaximumDelay)
+        Backoff(initial: configuration.retryInitialDelay, maximum: max(configuration.retryInitialDelay, configuration.retryMaximumDelay))
+            .delay(afterFailures: attempt)
     }
 
     /// Records a sent email; keeps trying while the database is away (the message is out: the
     /// row must not stay in `sending`, which would make it unconfirmed).
     private func recordSent(_ notification: ScheduledNotification, subject: String, sentAt: Date, log: Logger) async {
-        var delay = Duration.milliseconds(100)
+        var retries = Backoff(initial: .milliseconds(100), maximum: .seconds(5), jitter: 0.2).attempts()
         let deadline = ContinuousClock.now + configuration.sendingTimeout / 2
         while true {
             do {
@@ -417,8 +417,7 @@ package struct NotificationDispatcher: Service {
                     log.error("sent email cannot be recorded; it will show as unconfirmed", metadata: ["error": "\(String(reflecting: error))"])
                     return
                 }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                try? await Task.sleep(for: retries.next())
             }
         }
     }

@@ -15,9 +15,9 @@ extension ProviderError {
         case 404, 410:
             return .notFound
         case 429:
-            return .rateLimited(retryAfter: retryAfter(headers, now: now))
-        case 503 where retryAfter(headers, now: now) != nil:
-            return .rateLimited(retryAfter: retryAfter(headers, now: now))
+            return .rateLimited(retryAfter: ProviderHTTP.retryAfter(headers, now: now))
+        case 503 where ProviderHTTP.retryAfter(headers, now: now) != nil:
+            return .rateLimited(retryAfter: ProviderHTTP.retryAfter(headers, now: now))
         case 500 ..< 600:
             return .unavailable("server answered \(status)")
         default:
@@ -38,17 +38,5 @@ extension ProviderError {
         case let .other(code):
             return .unavailable("curl error \(code)")
         }
-    }
-
-    /// `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3); nil when absent or unreadable.
-    static func retryAfter(_ headers: HTTPClientHeaders, now: Date) -> Duration? {
-        guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Int(value) { return .seconds(max(0, seconds)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        return .seconds(max(0, Int(date.timeIntervalSince(now).rounded(.up))))
     }
 }

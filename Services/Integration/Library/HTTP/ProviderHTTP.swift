@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import Retrying
 
 /// Sends provider requests and sorts every answer into a success or a ``ProviderError``.
 package struct ProviderHTTP: Sendable {
@@ -54,16 +55,9 @@ package struct ProviderHTTP: Sendable {
         }
     }
 
-    /// `Retry-After` as seconds or an HTTP date.
+    /// The response's `Retry-After` (seconds or an HTTP date); nil when absent or unreadable.
     package static func retryAfter(_ headers: HTTPClientHeaders, now: Date = Date()) -> Duration? {
-        guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Int(value) { return .seconds(max(0, seconds)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        return .seconds(max(0, Int(date.timeIntervalSince(now).rounded(.up))))
+        headers.first(name: "Retry-After").flatMap { RetryAfter.parse($0, now: now) }
     }
 
     /// `base` + `path` + the query items, percent-encoded.

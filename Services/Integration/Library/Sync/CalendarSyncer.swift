@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import Retrying
 import Logging
 import Postgres
 
@@ -149,9 +150,10 @@ package struct CalendarSyncer: Sendable {
 
     /// Exponential backoff from `base` (doubling per failure in a row, capped), at least `at`.
     private func backOff(_ record: IntegrationRecord, error: String, base: Duration, at minimum: Duration?) async {
-        let exponent = min(record.consecutiveFailures, 12)
-        var seconds = min(Double(base.components.seconds) * pow(2, Double(exponent)), Double(settings.maximumBackoff.components.seconds))
-        if let minimum { seconds = max(seconds, Double(minimum.components.seconds)) }
+        let backoff = Backoff(initial: base, maximum: max(base, settings.maximumBackoff))
+        var wait = backoff.delay(afterFailures: record.consecutiveFailures + 1)
+        if let minimum { wait = max(wait, minimum) }
+        let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
         do {
             try await database.withConnection { session in
                 try await IntegrationRepository.recordFailure(
