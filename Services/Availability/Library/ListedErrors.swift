@@ -1,4 +1,5 @@
 import SchedulingCore
+import ServiceRuntime
 
 /// Field errors of the items of one request list (`rules[2].end_time`), reported in item order
 /// whichever check found them.

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceRuntime
 
 /// The fields a host sets on a meeting type, with the contract's defaults and ranges.
 struct MeetingTypeFields: Sendable, Equatable {

@@ -41,11 +41,11 @@ struct BookingController: Sendable {
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> BookingList {
         let host = try context.requireHost()
         let query = request.uri.queryParameters
-        var errors = [Problem.FieldError]()
+        var errors = FieldErrors()
         var status: Booking.Status?
         if let text = query["status"], !text.isEmpty {
             status = Booking.Status(rawValue: String(text))
-            if status == nil { errors.append(.init(field: "status", message: "must be confirmed, cancelled or rescheduled")) }
+            if status == nil { errors.add("status", "must be confirmed, cancelled or rescheduled") }
         }
         func instant(_ name: String) -> Date? {
             guard let text = query[Substring(name)], !text.isEmpty else { return nil }
@@ -56,15 +56,15 @@ struct BookingController: Sendable {
         var limit = 50
         if let text = query["limit"] {
             if let value = Int(text), (1...200).contains(value) { limit = value } else {
-                errors.append(.init(field: "limit", message: "must be an integer from 1 to 200"))
+                errors.add("limit", "must be an integer from 1 to 200")
             }
         }
         var cursor: (Date, UUID)?
         if let text = query["cursor"], !text.isEmpty {
             cursor = BookingList.decodeCursor(String(text))
-            if cursor == nil { errors.append(.init(field: "cursor", message: "is not a cursor this API returned")) }
+            if cursor == nil { errors.add("cursor", "is not a cursor this API returned") }
         }
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try errors.throwIfAny()
         let page = try await workflow.list(host: host, status: status, from: from, to: to, after: cursor, limit: limit + 1)
         let items = Array(page.prefix(limit))
         let next = page.count > limit ? items.last.map { BookingList.encodeCursor($0.startTime, $0.id) } : nil

@@ -91,7 +91,7 @@ struct IntegrationController: Sendable {
             let description = query["error_description"].map { ": \($0)" } ?? ""
             throw Problem.forbidden("\(provider.displayName) did not grant access (\(error)\(description)).")
         }
-        var errors = FieldErrorList()
+        var errors = FieldErrors()
         let code = query["code"].map(String.init) ?? ""
         let state = query["state"].map(String.init) ?? ""
         if code.isEmpty || code.count > 4096 { errors.add("code", "is required") }
@@ -149,7 +149,7 @@ struct IntegrationController: Sendable {
     func connectCalDAV(_ request: Request, _ context: ServiceRequestContext) async throws -> EditedResponse<IntegrationResource> {
         let host = try context.requireHost()
         let body = try await request.decodeContract(CalDAVRequest.self, context: context)
-        var errors = FieldErrorList()
+        var errors = FieldErrors()
         let serverURL = body.serverUrl.trimmingCharacters(in: .whitespaces)
         let username = body.username.trimmingCharacters(in: .whitespaces)
         let calendarURL = body.calendarUrl?.trimmingCharacters(in: .whitespaces)
@@ -319,19 +319,6 @@ extension Provider {
         case .microsoft: "Microsoft Outlook"
         case .caldav: "CalDAV"
         }
-    }
-}
-
-/// Collects field errors for one `422 validation_failed`.
-struct FieldErrorList {
-    private var errors: [Problem.FieldError] = []
-
-    mutating func add(_ field: String, _ message: String) {
-        errors.append(.init(field: field, message: message))
-    }
-
-    func throwIfAny() throws {
-        if !errors.isEmpty { throw Problem.validation(errors) }
     }
 }
 
