@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import Redis
+import ScheduleStore
 import SchedulingCore
 
 /// The Redis cache of computed slots.
@@ -40,9 +41,7 @@ struct SlotCache: Sendable {
     }
 
     /// The key of `host`'s generation counter.
-    static func generationKey(host: UUID) -> String {
-        "availability:generation:" + host.uuidString.lowercased()
-    }
+    static func generationKey(host: UUID) -> String { SlotCacheKeys.generation(host: host) }
 
     /// The key of one date's entry; `zone` is the invitee zone's name (or a token for "the host's").
     static func entryKey(host: UUID, generation: Int, meetingType: UUID, date: LocalDate, zone: String) -> String {

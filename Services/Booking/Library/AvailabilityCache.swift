@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Redis
+import ScheduleStore
 
 /// Invalidates a host's cached slots: one `INCR` of its generation orphans every cached entry.
 struct AvailabilityCache: Sendable {
@@ -8,7 +9,7 @@ struct AvailabilityCache: Sendable {
     let metrics: BookingMetrics
     let logger: Logger
 
-    static func generationKey(for host: UUID) -> String { "availability:generation:\(host.uuidString.lowercased())" }
+    static func generationKey(for host: UUID) -> String { SlotCacheKeys.generation(host: host) }
 
     /// Best effort: the availability service also bumps it when the booking event reaches it.
     func invalidate(host: UUID) async {

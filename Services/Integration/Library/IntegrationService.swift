@@ -79,22 +79,13 @@ package enum IntegrationService {
                         queue: options.queue, bindings: ["booking.*"], database: deps.database.primary,
                         amqpConfiguration: deps.configuration.amqp, logger: deps.logger, configuration: options.consumer
                     ) { event, session in
-                        if let acceptsHost, let host = try? hostUserID(of: event), !acceptsHost(host) { return }
+                        if let acceptsHost, let host = try? event.hostUserID(), !acceptsHost(host) { return }
                         try await writer.handle(event, in: session)
                     })
                 }
                 return services
             }
         )
-    }
-
-    static func hostUserID(of event: ReceivedEvent) throws -> UUID? {
-        switch event.type {
-        case BookingCreated.type: try event.decode(BookingCreated.self).booking.hostUserID
-        case BookingCancelled.type: try event.decode(BookingCancelled.self).booking.hostUserID
-        case BookingRescheduled.type: try event.decode(BookingRescheduled.self).booking.hostUserID
-        default: nil
-        }
     }
 
     /// The service's parts over its dependencies.

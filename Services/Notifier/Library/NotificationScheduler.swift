@@ -35,17 +35,6 @@ package struct NotificationScheduler: Sendable {
         }
     }
 
-    /// The host the event is about, or nil for a type this scheduler ignores.
-    package static func hostUserID(of event: ReceivedEvent) throws -> UUID? {
-        switch event.type {
-        case BookingCreated.type: try event.decode(BookingCreated.self).booking.hostUserID
-        case BookingCancelled.type: try event.decode(BookingCancelled.self).booking.hostUserID
-        case BookingRescheduled.type: try event.decode(BookingRescheduled.self).booking.hostUserID
-        case IntegrationNeedsReauth.type: try event.decode(IntegrationNeedsReauth.self).hostUserID
-        default: nil
-        }
-    }
-
     func created(_ event: BookingCreated, at occurredAt: Date, in session: PostgresSession) async throws {
         let booking = event.booking
         let host = try await requireHost(booking.hostUserID, in: session)

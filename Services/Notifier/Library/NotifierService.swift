@@ -58,7 +58,7 @@ package enum NotifierService {
             configuration: options.consumer
         ) { event, session in
             if let acceptsHost {
-                guard let host = try NotificationScheduler.hostUserID(of: event), acceptsHost(host) else { return }
+                guard let host = try event.hostUserID(), acceptsHost(host) else { return }
             }
             try await scheduler.handle(event, in: session)
         }
