@@ -153,7 +153,7 @@ package struct EventConsumer: Service {
                 group.addTask {
                     // Not cancelled with the consumer: a handler that started commits and acks
                     // (a transaction cut short would only be retried).
-                    await Task { await handle(delivery, consumer: consumer, publisher: publisher) }.value
+                    await Task { await handle(delivery, consumer: consumer, publisher: publisher) }.value  // unstructured: awaited, shielded from cancellation
                 }
                 running += 1
             }

@@ -135,7 +135,7 @@ package struct OutboxRelay: Service {
                 }
                 // A batch runs to its end even when the relay is cancelled: stopping between the
                 // confirms and the commit would only publish the batch again later.
-                let claimed = try await Task { try await publishBatch() }.value
+                let claimed = try await Task { try await publishBatch() }.value  // unstructured: awaited, shielded from cancellation
                 if retries.failures > 0 {
                     logger.info("outbox relay recovered", metadata: ["outbox.failed_attempts": "\(retries.failures)"])
                 }

@@ -50,7 +50,7 @@ final class PostgresConnectionPool: Sendable {
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
-        let timeoutTask = Task { [weak self] in
+        let timeoutTask = Task { [weak self] in  // unstructured: the checkout timer, cancelled when a connection comes
             try await Task.sleep(for: timeout)
             self?.failWaiter(id, with: PostgresError(kind: .poolTimeout, message: "no connection free within \(timeout)"))
         }

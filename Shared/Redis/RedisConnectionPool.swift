@@ -40,14 +40,14 @@ actor RedisConnectionPool {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
-                let timeout = Task { [checkoutTimeout] in
+                let timeout = Task { [checkoutTimeout] in  // unstructured: the checkout timer, cancelled when a connection comes
                     try? await Task.sleep(for: checkoutTimeout)
                     if !Task.isCancelled { self.giveUp(id, with: RedisError.poolTimeout) }
                 }
                 self.waiters[id] = Waiter(continuation: continuation, timeout: timeout)
             }
         } onCancel: {
-            Task { await self.giveUp(id, with: CancellationError()) }
+            Task { await self.giveUp(id, with: CancellationError()) }  // unstructured: hands a cancelled wait back to the pool
         }
     }
 

@@ -95,10 +95,10 @@ package func withTimeout<T: Sendable>(_ timeout: Duration, _ operation: @escapin
     }
     return try await withCheckedThrowingContinuation { continuation in
         pending.withLockedValue { $0 = continuation }
-        let work = Task {
+        let work = Task {  // unstructured: the probe, given up at the deadline
             do { finish(.success(try await operation())) } catch { finish(.failure(error)) }
         }
-        Task {
+        Task {  // unstructured: the deadline timer
             try? await Task.sleep(for: timeout)
             finish(.failure(TimeoutError()))
             work.cancel()

@@ -14,6 +14,8 @@ struct IntegrationController: Sendable {
     let vault: CredentialVault
     let coordinator: SyncCoordinator
     let channels: PushChannels
+    /// Runs what a request starts behind its response.
+    let work: BackgroundWork
     let logger: Logger
 
     func register(on router: Router<ServiceRequestContext>) {
@@ -256,7 +258,7 @@ struct IntegrationController: Sendable {
         let channels = channels
         let logger = logger
         let database = database
-        Task {
+        work.submit("first sync and push channel") {
             await coordinator.request(record.id, ignoringBackoff: true)
             guard record.provider.usesOAuth else { return }
             do {

@@ -56,10 +56,11 @@ package enum IntegrationService {
                 let built = try parts.get(deps, options)
                 IntegrationController(
                     database: deps.database.primary, flow: built.flow, gateway: built.gateway, vault: built.vault,
-                    coordinator: built.coordinator, channels: built.channels, logger: deps.logger
+                    coordinator: built.coordinator, channels: built.channels, work: built.work, logger: deps.logger
                 ).register(on: router)
-                WebhookController(database: deps.database.primary, coordinator: built.coordinator, channels: built.channels, logger: deps.logger)
-                    .register(on: router)
+                WebhookController(
+                    database: deps.database.primary, coordinator: built.coordinator, channels: built.channels, work: built.work, logger: deps.logger
+                ).register(on: router)
             },
             backgroundServices: { deps in
                 let built = try parts.get(deps, options)
@@ -69,6 +70,8 @@ package enum IntegrationService {
                         database: deps.database.primary, amqp: deps.amqp, logger: deps.logger, databaseURL: deps.configuration.databaseURL
                     ))
                 }
+                // Stops before the HTTP client above: the group stops its services in reverse order.
+                services.append(built.work)
                 if options.polls {
                     services.append(built.poller)
                 }
@@ -101,6 +104,8 @@ package enum IntegrationService {
         package let flow: OAuthFlow
         package let writer: MeetingWriter
         package let poller: IntegrationPoller
+        /// Syncs, first syncs and subscription changes that requests start and do not wait for.
+        package let work: BackgroundWork
 
         init(_ deps: ServiceDependencies, _ options: IntegrationOptions) throws {
             settings = try options.settings ?? IntegrationSettings.fromEnvironment(deps.configuration)
@@ -111,7 +116,8 @@ package enum IntegrationService {
             tokens = TokenManager(database: database, vault: vault, settings: settings, http: http, logger: deps.logger)
             gateway = CalendarGateway(settings: settings, http: http, curl: curl, vault: vault, tokens: tokens)
             syncer = CalendarSyncer(database: database, gateway: gateway, settings: settings, logger: deps.logger)
-            coordinator = SyncCoordinator(syncer: syncer, concurrency: settings.syncConcurrency)
+            work = BackgroundWork(concurrency: max(settings.syncConcurrency, 1) + 8, logger: deps.logger)
+            coordinator = SyncCoordinator(syncer: syncer, concurrency: settings.syncConcurrency, work: work)
             channels = PushChannels(database: database, gateway: gateway, settings: settings, logger: deps.logger)
             flow = OAuthFlow(database: database, vault: vault, settings: settings, http: http)
             writer = MeetingWriter(gateway: gateway, syncer: syncer, logger: deps.logger)

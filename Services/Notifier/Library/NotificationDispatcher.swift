@@ -195,7 +195,7 @@ package struct NotificationDispatcher: Service {
             do {
                 // A batch runs to its end even when the dispatcher is cancelled: an SMTP
                 // transaction cut short would leave its email unconfirmed.
-                turn = try await Task { try await dispatchBatch() }.value
+                turn = try await Task { try await dispatchBatch() }.value  // unstructured: awaited, shielded from cancellation
                 if databaseRetries.failures > 0 {
                     logger.info("notification dispatcher recovered", metadata: ["notifier.failed_turns": "\(databaseRetries.failures)"])
                 }

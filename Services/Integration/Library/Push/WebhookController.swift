@@ -15,6 +15,8 @@ struct WebhookController: Sendable {
     let database: PostgresClient
     let coordinator: SyncCoordinator
     let channels: PushChannels
+    /// Runs what a notification starts behind the 202.
+    let work: BackgroundWork
     let logger: Logger
     let metrics = IntegrationMetrics()
 
@@ -126,7 +128,7 @@ struct WebhookController: Sendable {
         let database = database
         let channels = channels
         let logger = logger
-        Task {
+        work.submit("subscription lifecycle") {
             do {
                 guard let record = try await database.withConnection({ try await IntegrationRepository.find(channel.integrationID, in: $0) }),
                       record.status == .active else { return }

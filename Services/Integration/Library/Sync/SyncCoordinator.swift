@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceRuntime
 
 /// Runs syncs in this instance: at most one per integration at a time (a request while one runs
 /// makes it run once more afterwards: a burst of pushes is one or two syncs) and at most
@@ -7,15 +8,18 @@ import Logging
 package actor SyncCoordinator {
     let syncer: CalendarSyncer
     let concurrency: Int
+    /// Runs the syncs, in the service group (drained on shutdown).
+    let work: BackgroundWork
     private var running: Set<UUID> = []
     private var pending: [UUID: Date] = [:]
     private var queue: [(UUID, Date, Bool)] = []
     private var active = 0
     private var waiters: [UUID: [CheckedContinuation<Void, Never>]] = [:]
 
-    package init(syncer: CalendarSyncer, concurrency: Int) {
+    package init(syncer: CalendarSyncer, concurrency: Int, work: BackgroundWork) {
         self.syncer = syncer
         self.concurrency = max(1, concurrency)
+        self.work = work
     }
 
     /// Asks for a sync of the integration; `dueSince` is when it became due.
@@ -39,9 +43,19 @@ package actor SyncCoordinator {
             let (id, due, ignoring) = queue.remove(at: index)
             running.insert(id)
             active += 1
-            Task { [syncer] in
+            let submitted = work.submit("calendar sync") { [syncer] in
                 await syncer.sync(id, dueSince: due, ignoringBackoff: ignoring)
                 await self.finished(id)
+            }
+            if !submitted {
+                // Shutting down: nothing more runs, so nothing more is waited for.
+                running.remove(id)
+                active -= 1
+                queue.removeAll()
+                pending.removeAll()
+                for waiter in waiters.values.joined() { waiter.resume() }
+                waiters.removeAll()
+                return
             }
         }
     }

@@ -40,7 +40,7 @@ package actor TokenManager {
         if let running = refreshing[record.id] {
             return try await running.value
         }
-        let task = Task { try await self.refresh(record, rejected: rejected) }
+        let task = Task { try await self.refresh(record, rejected: rejected) }  // unstructured: one refresh every caller awaits
         refreshing[record.id] = task
         defer { refreshing[record.id] = nil }
         return try await task.value
