@@ -149,12 +149,12 @@ let package = Package(
         tests("SchedulingCoreTests", ["SchedulingCore"]),
         tests("ContractJSONTests", ["ContractJSON"]),
         tests("RetryingTests", ["Retrying"]),
-        tests("PostgresTests", ["Postgres"]),
-        tests("RedisTests", ["Redis"]),
-        tests("AMQPTests", ["AMQP"]),
+        tests("PostgresTests", ["Postgres", "TestSupport"]),
+        tests("RedisTests", ["Redis", "TestSupport"]),
+        tests("AMQPTests", ["AMQP", "TestSupport"]),
         tests("CurlTests", ["Curl", .product(name: "Hummingbird", package: "hummingbird")]),
         tests("CryptographyTests", ["Cryptography"]),
-        tests("EventsTests", ["Events", "ServiceRuntime"]),
+        tests("EventsTests", ["Events", "ServiceRuntime", "TestSupport"]),
         tests("AvailabilityServiceTests", [
             "AvailabilityService", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -164,12 +164,12 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("NotifierServiceTests", [
-            "NotifierService",
+            "NotifierService", "TestSupport",
             "BookingService",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         tests("ServiceRuntimeTests", [
-            "ServiceRuntime",
+            "ServiceRuntime", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Testing
+import TestSupport
 
 /// Restarts the shared broker, so it runs only in the serial fault pass of `scripts/test`.
 @Suite("Fault: AMQP across a broker restart", .serialized, .enabled(if: ProcessInfo.processInfo.environment["RENDEZVOUS_FAULT_TESTS"] == "1"))
@@ -13,7 +14,7 @@ struct AMQPFaultTests {
 
     @Test(
         "persistent confirmed messages survive a broker restart; publisher and consumer reconnect",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: AMQPTestSupport.stackScript.path), "needs scripts/stack"),
+        .enabled(if: FileManager.default.isExecutableFile(atPath: Stack.script.path), "needs scripts/stack"),
         .timeLimit(.minutes(3))
     )
     func brokerRestart() async throws {
@@ -44,7 +45,7 @@ struct AMQPFaultTests {
         }
 
         progress.info("published before the restart")
-        #expect(try AMQPTestSupport.runStack(["restart", "rabbitmq"]) == 0)
+        #expect(try await Stack.status(["restart", "rabbitmq"]) == 0)
         progress.info("broker restarted")
 
         // The publisher made before the restart publishes again (waiting for its reconnect).

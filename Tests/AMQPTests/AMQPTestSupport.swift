@@ -23,27 +23,7 @@ enum AMQPTestSupport {
         "test.\(prefix).\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    /// `/work/main/scripts/stack`, found from this file's real location (the test package may be a symlink farm).
-    static var stackScript: URL {
-        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/stack")
-    }
 
-    /// Runs `scripts/stack ARGUMENTS…` and waits for it; returns its exit status.
-    ///
-    /// Through a bash that first closes every descriptor above 2: Foundation's `Process` hands
-    /// the child a socket it watches to notice the exit, and a broker started by the script
-    /// would inherit it, making `waitUntilExit` wait for the broker to die.
-    static func runStack(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        let closeDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
-        process.arguments = ["-c", closeDescriptors, "stack", stackScript.path] + arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }
 
 /// Collects a consumer's deliveries, settling each as told, so tests can wait for counts.

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Testing
+import TestSupport
 @testable import BookingService
 
 @Suite("Booking: races never double-book")
@@ -97,24 +98,11 @@ struct BookingRaceTests {
 /// Stops Redis, so it runs in the serial fault pass of `scripts/test`.
 @Suite("Fault: booking without Redis", .serialized, .enabled(if: ProcessInfo.processInfo.environment["RENDEZVOUS_FAULT_TESTS"] == "1"))
 struct BookingRedisFaultTests {
-    static let stack = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/stack").path
-
-    static func stack(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: stack)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-    }
-
     @Test("with Redis stopped: one winner per slot, 50 distinct slots all book, idempotent replays still work")
     func withoutRedis() async throws {
         let same = try await BookingFixture.make()
         let distinct = try await BookingFixture.make(rules: (0...6).map { ($0, "00:00", "24:00") })
-        try Self.stack("stop", "redis")
+        try await Stack.run("stop", "redis")
         do {
             try await BookingFixture.app().test(.router) { client in
                 let statuses = try await BookingRaceTests.storm(client, same, starts: Array(repeating: same.at(10), count: 200))
@@ -129,10 +117,10 @@ struct BookingRedisFaultTests {
                 #expect(first.1 == replay.1)
             }
         } catch {
-            try Self.stack("start", "redis")
+            try await Stack.run("start", "redis")
             throw error
         }
-        try Self.stack("start", "redis")
+        try await Stack.run("start", "redis")
         let v5 = try await same.confirmedCount()
         #expect(v5 == 2)
         let v6 = try await same.overlappingPairs()

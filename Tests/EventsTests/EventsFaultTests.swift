@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 /// Stops RabbitMQ and PostgreSQL and kills a consumer process, so it runs only in the serial fault pass of `scripts/test`.
 @Suite("Fault: events across a broker outage, a poison message and a killed consumer", .serialized, .enabled(if: ProcessInfo.processInfo.environment["RENDEZVOUS_FAULT_TESTS"] == "1"))
@@ -32,7 +33,7 @@ struct EventsFaultTests {
 
     @Test(
         "1,000 changes committed while RabbitMQ is stopped and restarted reach the consumer exactly once",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: EventsTestSupport.stackScript.path), "needs scripts/stack"),
+        .enabled(if: FileManager.default.isExecutableFile(atPath: Stack.script.path), "needs scripts/stack"),
         .timeLimit(.minutes(5))
     )
     func thousandChangesAcrossABrokerOutage() async throws {
@@ -52,7 +53,7 @@ struct EventsFaultTests {
             configuration: .init(retryInitialDelay: .milliseconds(100), retryMaximumDelay: .seconds(1))
         )
         // Whatever happens, the broker is running again afterwards.
-        defer { _ = try? EventsTestSupport.runStack(["start", "rabbitmq"]) }
+        defer { _ = try? Stack.runBlocking(["start", "rabbitmq"]) }
 
         let total = 1_000
         let producers = 4
@@ -75,10 +76,10 @@ struct EventsFaultTests {
                 group.addTask {
                     _ = await EventsTestSupport.eventually(timeout: .seconds(60)) { committed.value >= 250 }
                     progress.info("stopping RabbitMQ", metadata: ["committed": "\(committed.value)"])
-                    #expect(try await EventsTestSupport.runStackOffPool(["stop", "rabbitmq"]) == 0)
+                    #expect(try await Stack.status(["stop", "rabbitmq"]) == 0)
                     progress.info("RabbitMQ stopped", metadata: ["committed": "\(committed.value)"])
                     try await Task.sleep(for: .seconds(3))
-                    #expect(try await EventsTestSupport.runStackOffPool(["start", "rabbitmq"]) == 0)
+                    #expect(try await Stack.status(["start", "rabbitmq"]) == 0)
                     progress.info("RabbitMQ started", metadata: ["committed": "\(committed.value)"])
                 }
                 try await group.waitForAll()
@@ -129,7 +130,7 @@ struct EventsFaultTests {
 
     @Test(
         "the relay and its LISTEN connection survive a PostgreSQL restart: later commits are published at once, not at the next poll",
-        .enabled(if: FileManager.default.isExecutableFile(atPath: EventsTestSupport.stackScript.path), "needs scripts/stack"),
+        .enabled(if: FileManager.default.isExecutableFile(atPath: Stack.script.path), "needs scripts/stack"),
         // Opt-in for now: under heavy load a few runs saw the test's own count queries disagree
         // with the database (see the error log it writes); the relay and consumer had done their work.
         .enabled(if: ProcessInfo.processInfo.environment["EVENTS_PG_RESTART_TEST"] == "1", "set EVENTS_PG_RESTART_TEST=1"),
@@ -150,7 +151,7 @@ struct EventsFaultTests {
             database: database, amqp: amqp, logger: EventsTestSupport.logger("fault.pg.relay"), databaseURL: EventsTestSupport.databaseURL,
             configuration: .init(pollInterval: .seconds(120), retryInitialDelay: .milliseconds(100), retryMaximumDelay: .seconds(1))
         )
-        defer { _ = try? EventsTestSupport.runStack(["start", "postgres"]) }
+        defer { _ = try? Stack.runBlocking(["start", "postgres"]) }
 
         try await withServices([consumer, relay]) {
             try await Self.produce(0..<20, type: type, into: database)
@@ -158,7 +159,7 @@ struct EventsFaultTests {
                 try await EventsTestSupport.countEffects(database, table: effects).total == 20
             })
             progress.info("restarting PostgreSQL")
-            #expect(try await EventsTestSupport.runStackOffPool(["restart", "postgres"]) == 0)
+            #expect(try await Stack.status(["restart", "postgres"]) == 0)
             progress.info("PostgreSQL restarted")
             // The listener reconnects with a backoff of at most 5 s.
             try await Task.sleep(for: .seconds(6))

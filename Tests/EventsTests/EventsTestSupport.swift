@@ -79,28 +79,7 @@ enum EventsTestSupport {
         return try await condition()
     }
 
-    /// `/work/main/scripts/stack`, found from this file's real location (the test package may be a symlink farm).
-    static var stackScript: URL {
-        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/stack")
-    }
 
-    /// Runs `scripts/stack ARGUMENTS…` and waits for it; returns its exit status.
-    ///
-    /// Through a bash that first closes every descriptor above 2: Foundation's `Process` hands the
-    /// child a descriptor it watches to notice the exit, and a broker started by the script would
-    /// inherit it, making `waitUntilExit` wait for the broker to die.
-    @discardableResult
-    static func runStack(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        let closeDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
-        process.arguments = ["-c", closeDescriptors, "stack", stackScript.path] + arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }
 
 /// The data of the tests' own events.
@@ -146,17 +125,6 @@ func withServices<Result: Sendable>(_ services: [any Service], _ body: () async 
     }
 }
 
-extension EventsTestSupport {
-    /// ``runStack(_:)`` on a thread of its own: it blocks for seconds, and the cooperative pool has
-    /// only as many threads as cores, which the relay and consumers under test need meanwhile.
-    static func runStackOffPool(_ arguments: [String]) async throws -> Int32 {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runStack(arguments) })
-            }
-        }
-    }
-}
 
 /// A count several tasks add to.
 final class SharedCount: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 @testable import NotifierService
 
 /// Stops and starts the SMTP sink, kills a dispatcher process: run alone, in the serial pass of `scripts/test`.
@@ -17,7 +18,7 @@ struct NotifierFaultTests {
         let options = f.options(dispatcher: .init(
             pollInterval: .milliseconds(250), retryInitialDelay: .milliseconds(200), unreachableMaximumDelay: .milliseconds(500)
         ))
-        #expect(try await NotifierTestSupport.runStack(["stop", "smtp"]) == 0)
+        #expect(try await Stack.status(["stop", "smtp"]) == 0)
         do {
             try await NotifierFlowTests.withNotifier(f, options: options) { _ in
                 let (booking, _) = try await f.book(start: NotifierFixture.hoursAhead(24 * 20))
@@ -33,7 +34,7 @@ struct NotifierFaultTests {
                 #expect(try waiting[0].decode("attempts", as: Int.self) == 0)
                 #expect(try waiting[0].decode("tried", as: Int.self) == 2)
 
-                #expect(try await NotifierTestSupport.runStack(["start", "smtp"]) == 0)
+                #expect(try await Stack.status(["start", "smtp"]) == 0)
                 #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
                     try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") } == ["confirmation:host:sent", "confirmation:invitee:sent"]
                 })
@@ -42,11 +43,11 @@ struct NotifierFaultTests {
                 #expect(try MailSink.messages(to: f.hostEmail, kind: "confirmation").count == 1)
             }
         } catch {
-            _ = try? await NotifierTestSupport.runStack(["start", "smtp"])
+            _ = try? await Stack.status(["start", "smtp"])
             await f.cleanUp()
             throw error
         }
-        _ = try await NotifierTestSupport.runStack(["start", "smtp"])
+        _ = try await Stack.status(["start", "smtp"])
         await f.cleanUp()
     }
 

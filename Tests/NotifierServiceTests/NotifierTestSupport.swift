@@ -102,23 +102,6 @@ enum NotifierTestSupport {
         return try await condition()
     }
 
-    /// Runs `scripts/stack ARGUMENTS…` on a thread of its own (it blocks for seconds), through a bash
-    /// that first closes every descriptor above 2 (a server started by it must not inherit ours).
-    static func runStack(_ arguments: [String]) async throws -> Int32 {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                    let closeDescriptors = #"for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$@""#
-                    process.arguments = ["-c", closeDescriptors, "stack", repositoryRoot.appendingPathComponent("scripts/stack").path] + arguments
-                    try process.run()
-                    process.waitUntilExit()
-                    return process.terminationStatus
-                })
-            }
-        }
-    }
 }
 
 /// Runs `services` in the background while `body` runs, then cancels them and waits for them to end.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Postgres
 
 /// Stops and starts the real server, so it runs only in the serial fault pass of `scripts/test`.
@@ -13,14 +14,14 @@ struct PostgresFaultTests {
             for _ in 0..<8 { group.addTask { try await db.query("SELECT pg_sleep(0.01)") } }
             try await group.waitForAll()
         }
-        try Stack.run("stop", "postgres")
+        try await Stack.run("stop", "postgres")
         do {
             try await db.ping()
             Issue.record("a query succeeded with the server stopped")
         } catch let error as PostgresError {
             #expect([.connectionLost, .connectionFailed].contains(error.kind))
         }
-        try Stack.run("start", "postgres")
+        try await Stack.run("start", "postgres")
         // At most the connections that were idle during the outage fail once; then it works.
         var recovered = false
         for _ in 0..<10 {

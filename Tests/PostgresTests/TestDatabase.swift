@@ -22,23 +22,3 @@ enum TestDatabase {
     }
 }
 
-/// The stack script, for tests that stop and start a server.
-enum Stack {
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/stack").path
-
-    static func run(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw StackError(arguments: arguments, status: process.terminationStatus)
-        }
-    }
-
-    struct StackError: Error { let arguments: [String]; let status: Int32 }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Redis
 
@@ -26,7 +27,7 @@ struct RedisFaultTests {
             }
             try await redis.set(prefix + "before", "1")
 
-            try await Stack.withRedisStopped {
+            try await Stack.withStopped("redis") {
                 let clock = ContinuousClock()
                 for attempt in 0..<2 {
                     let start = clock.now
@@ -42,7 +43,7 @@ struct RedisFaultTests {
             }
 
             // Same client, no recreation: the stale connections were dropped.
-            try await Stack.expectRecovery(of: redis)
+            try await RedisRecovery.expectRecovery(of: redis)
             #expect(try await redis.set(prefix + "after", "2"))
             #expect(try await redis.getString(prefix + "after") == "2")
             try await redis.delete(prefix + "before", prefix + "after")
@@ -57,11 +58,11 @@ struct RedisFaultTests {
                 for _ in 0..<8 { group.addTask { _ = try await redis.ping() } }
                 try await group.waitForAll()
             }
-            try await Stack.withRedisStopped {}
+            try await Stack.withStopped("redis") {}
 
             // The first call may land on a connection to the old server and throw; it drops
             // every idle connection with it, so the next call works.
-            let failures = try await Stack.expectRecovery(of: redis)
+            let failures = try await RedisRecovery.expectRecovery(of: redis)
             #expect(failures <= 1, "more failed calls than the one stale connection explains")
         }
     }

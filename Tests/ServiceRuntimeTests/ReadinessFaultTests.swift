@@ -3,25 +3,12 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import TestSupport
 @testable import ServiceRuntime
 
 /// Stops real servers, so it runs only in the serial fault pass of `scripts/test`.
 @Suite("Fault: /ready follows its dependencies", .serialized, .enabled(if: ProcessInfo.processInfo.environment["RENDEZVOUS_FAULT_TESTS"] == "1"))
 struct ReadinessFaultTests {
-    static let stack = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/stack").path
-
-    static func stack(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: stack)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "scripts/stack \(arguments)")
-    }
-
     @Test("stopping a dependency makes /ready 503 naming it; starting it brings 200 back without a restart",
           arguments: ["redis", "postgres", "rabbitmq"])
     func readinessFollows(component: String) async throws {
@@ -32,16 +19,16 @@ struct ReadinessFaultTests {
         let app = try await buildApplication(ServiceDefinition(name: "ready-test", defaultPort: 0, openAPIDocument: "{}"), configuration: config, logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await waitForStatus(.ok, client: client)
-            try Self.stack("stop", component)
+            try await Stack.run("stop", component)
             do {
                 try await waitForStatus(.serviceUnavailable, client: client) { body in
                     #expect(body.contains("\"\(component)\":\"unavailable\""))
                 }
             } catch {
-                try Self.stack("start", component)
+                try await Stack.run("start", component)
                 throw error
             }
-            try Self.stack("start", component)
+            try await Stack.run("start", component)
             try await waitForStatus(.ok, client: client, within: .seconds(30))
         }
     }
