@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Testing
+import TestSupport
 
 /// Tests against the real RabbitMQ (the broker-restart test is in `AMQPFaultTests`).
 @Suite("AMQP against RabbitMQ", .serialized)
@@ -8,12 +9,12 @@ struct AMQPBrokerTests {
     let configuration: AMQPConfiguration
 
     init() throws {
-        configuration = try AMQPTestSupport.configuration()
+        configuration = try TestEnvironment.amqpConfiguration()
     }
 
     @Test("declare, bind, publish with confirm, consume, ack: properties and headers round-trip")
     func roundTrip() async throws {
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("rt"))
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("rt"))
         let exchange = AMQPTestSupport.freshName("events")
         let queue = AMQPTestSupport.freshName("booking-created")
         try await connection.declare(AMQPExchange(name: exchange, type: .topic))
@@ -36,7 +37,7 @@ struct AMQPBrokerTests {
         let body = Array(#"{"booking":"b-1","é":"ü"}"#.utf8)
         try await connection.publish(exchange: exchange, routingKey: "booking.created", body: body, properties: properties)
 
-        let consumer = AMQPConsumer(configuration: configuration, queue: queue, prefetch: 4, logger: AMQPTestSupport.logger("rt.consumer"))
+        let consumer = AMQPConsumer(configuration: configuration, queue: queue, prefetch: 4, logger: testLogger("rt.consumer"))
         let collector = DeliveryCollector()
         await collector.start(consumer) { _ in .ack }
         let deliveries = await collector.waitFor(count: 1)
@@ -67,7 +68,7 @@ struct AMQPBrokerTests {
 
     @Test("nack with requeue comes back redelivered; reject without requeue goes to the dead-letter queue")
     func nackAndDeadLetter() async throws {
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("dlx"))
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("dlx"))
         let work = AMQPTestSupport.freshName("work")
         let deadLetterExchange = AMQPTestSupport.freshName("dlx")
         let deadLetters = AMQPTestSupport.freshName("dlq")
@@ -81,7 +82,7 @@ struct AMQPBrokerTests {
         ))
         try await connection.publish(exchange: "", routingKey: work, body: Array("once".utf8), properties: AMQPMessageProperties(messageID: "m-1"))
 
-        let consumer = AMQPConsumer(configuration: configuration, queue: work, logger: AMQPTestSupport.logger("dlx.consumer"))
+        let consumer = AMQPConsumer(configuration: configuration, queue: work, logger: testLogger("dlx.consumer"))
         let collector = DeliveryCollector()
         await collector.start(consumer) { delivery in
             delivery.redelivered ? .reject(requeue: false) : .nack(requeue: true)
@@ -92,7 +93,7 @@ struct AMQPBrokerTests {
         #expect(deliveries[1].redelivered)
         #expect(deliveries[1].messageID == "m-1")
 
-        let deadConsumer = AMQPConsumer(configuration: configuration, queue: deadLetters, logger: AMQPTestSupport.logger("dlq.consumer"))
+        let deadConsumer = AMQPConsumer(configuration: configuration, queue: deadLetters, logger: testLogger("dlq.consumer"))
         let deadCollector = DeliveryCollector()
         await deadCollector.start(deadConsumer) { _ in .ack }
         let dead = await deadCollector.waitFor(count: 1)
@@ -113,7 +114,7 @@ struct AMQPBrokerTests {
 
     @Test("200 concurrent publishes are all confirmed")
     func concurrentPublishes() async throws {
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("concurrent"))
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("concurrent"))
         let queue = AMQPTestSupport.freshName("burst")
         try await connection.declare(AMQPQueue(name: queue, kind: .quorum))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -134,7 +135,7 @@ struct AMQPBrokerTests {
 
     @Test("broker refusals are typed errors and the connection keeps working")
     func refusals() async throws {
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("refusals"))
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("refusals"))
         let queue = AMQPTestSupport.freshName("refusals")
         try await connection.declare(AMQPQueue(name: queue))
 
@@ -173,7 +174,7 @@ struct AMQPBrokerTests {
         var configuration = configuration
         configuration.port = 1 // nothing listens there
         configuration.reconnectWaitTimeout = .milliseconds(400)
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("unreachable"))
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("unreachable"))
         let clock = ContinuousClock()
         let pingStart = clock.now
         let pingError = await #expect(throws: AMQPError.self) { try await connection.ping() }
@@ -191,11 +192,11 @@ struct AMQPBrokerTests {
 
     @Test("stopping a consumer ends its sequence; settling afterwards is a no-op")
     func consumerStop() async throws {
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("stop"))
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("stop"))
         let queue = AMQPTestSupport.freshName("stop")
         try await connection.declare(AMQPQueue(name: queue))
         try await connection.publish(exchange: "", routingKey: queue, body: [1])
-        let consumer = AMQPConsumer(configuration: configuration, queue: queue, logger: AMQPTestSupport.logger("stop.consumer"))
+        let consumer = AMQPConsumer(configuration: configuration, queue: queue, logger: testLogger("stop.consumer"))
         let collector = DeliveryCollector()
         await collector.start(consumer) { _ in nil } // leave it unsettled
         let deliveries = await collector.waitFor(count: 1)
@@ -207,7 +208,7 @@ struct AMQPBrokerTests {
         #expect(try await connection.messageCount(queue: queue) == 1)
 
         // Cancelling the iterating task stops a consumer too.
-        let second = AMQPConsumer(configuration: configuration, queue: queue, logger: AMQPTestSupport.logger("stop.cancel"))
+        let second = AMQPConsumer(configuration: configuration, queue: queue, logger: testLogger("stop.cancel"))
         let iteration = Task { for await _ in second.deliveries {} }
         try await Task.sleep(for: .milliseconds(300))
         iteration.cancel()

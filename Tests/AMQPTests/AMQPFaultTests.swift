@@ -9,7 +9,7 @@ struct AMQPFaultTests {
     let configuration: AMQPConfiguration
 
     init() throws {
-        configuration = try AMQPTestSupport.configuration()
+        configuration = try TestEnvironment.amqpConfiguration()
     }
 
     @Test(
@@ -20,15 +20,15 @@ struct AMQPFaultTests {
     func brokerRestart() async throws {
         var configuration = configuration
         configuration.reconnectWaitTimeout = .seconds(60)
-        let progress = AMQPTestSupport.logger("restart.test")
-        let publisher = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("restart.publisher"))
+        let progress = testLogger("restart.test")
+        let publisher = AMQPConnection(configuration: configuration, logger: testLogger("restart.publisher"))
         let stored = AMQPTestSupport.freshName("durable")
         let live = AMQPTestSupport.freshName("live")
         try await publisher.declare(AMQPQueue(name: stored, kind: .quorum))
         try await publisher.declare(AMQPQueue(name: live, kind: .quorum))
 
         // A consumer that exists across the restart; it leaves "hold" unsettled until after it.
-        let liveConsumer = AMQPConsumer(configuration: configuration, queue: live, logger: AMQPTestSupport.logger("restart.live"))
+        let liveConsumer = AMQPConsumer(configuration: configuration, queue: live, logger: testLogger("restart.live"))
         let liveCollector = DeliveryCollector()
         await liveCollector.start(liveConsumer) { delivery in
             delivery.messageID == "hold" && !delivery.redelivered ? nil : .ack
@@ -62,7 +62,7 @@ struct AMQPFaultTests {
         // Every stored message, exactly once.
         #expect(try await publisher.messageCount(queue: stored) == UInt32(count))
         progress.info("stored messages counted")
-        let consumer = AMQPConsumer(configuration: configuration, queue: stored, prefetch: 8, logger: AMQPTestSupport.logger("restart.stored"))
+        let consumer = AMQPConsumer(configuration: configuration, queue: stored, prefetch: 8, logger: testLogger("restart.stored"))
         let collector = DeliveryCollector()
         await collector.start(consumer) { _ in .ack }
         _ = await collector.waitFor(count: count, timeout: .seconds(20))

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Testing
+import TestSupport
 
 /// Publish-with-confirm latency and throughput; runs only with `AMQP_BENCHMARK=1`
 /// (best in a release build: `swift test -c release --filter AMQPPublishBenchmark`).
@@ -8,8 +9,8 @@ import Testing
 struct AMQPPublishBenchmark {
     @Test("publish + confirm: sequential latency and concurrent throughput", arguments: [AMQPQueue.Kind.classic, .quorum])
     func publishWithConfirms(kind: AMQPQueue.Kind) async throws {
-        let configuration = try AMQPTestSupport.configuration()
-        let connection = AMQPConnection(configuration: configuration, logger: AMQPTestSupport.logger("bench"))
+        let configuration = try TestEnvironment.amqpConfiguration()
+        let connection = AMQPConnection(configuration: configuration, logger: testLogger("bench"))
         let queue = AMQPTestSupport.freshName("bench-\(kind.rawValue)")
         try await connection.declare(AMQPQueue(name: queue, kind: kind))
         let body = Array(repeating: UInt8(ascii: "x"), count: 512)

@@ -5,18 +5,7 @@ import Testing
 
 /// Connection settings and small tools shared by the broker tests.
 enum AMQPTestSupport {
-    /// The broker under test: `AMQP_URL`, or the local stack's RabbitMQ.
-    static func configuration() throws -> AMQPConfiguration {
-        let url = ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test"
-        return try AMQPConfiguration(url: url)
-    }
 
-    /// A logger that stays quiet unless `AMQP_TEST_LOG` names a level.
-    static func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["AMQP_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-        return logger
-    }
 
     /// A name no other test (or earlier run) uses.
     static func freshName(_ prefix: String) -> String {

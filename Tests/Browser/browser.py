@@ -6,6 +6,7 @@ import json
 import os
 import re
 import urllib.parse
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("SE_AVOID_STATS", "true")  # Selenium Manager must not reach the network
@@ -143,12 +144,15 @@ def collect_console(driver) -> list[dict]:
 
 
 def console_problems(driver, allow: tuple[str, ...] = ()) -> list[str]:
-    """SEVERE browser log entries (a JavaScript error, a CSP violation, a failed load), except
-    the ones matching an `allow` regex (an API answer the test provoked on purpose)."""
+    """SEVERE browser log entries (a JavaScript error, a CSP violation, a failed load) since the
+    last check, except the ones matching an `allow` regex (an API answer the test provoked on
+    purpose). The entries are consumed: each is judged once."""
     entries = collect_console(driver)
-    return [f"console: {e.get('message', '')}" for e in entries
-            if (e.get("level") == "SEVERE" or "Content Security Policy" in e.get("message", ""))
-            and not any(re.search(p, e.get("message", "")) for p in allow)]
+    problems = [f"console: {e.get('message', '')}" for e in entries
+                if (e.get("level") == "SEVERE" or "Content Security Policy" in e.get("message", ""))
+                and not any(re.search(p, e.get("message", "")) for p in allow)]
+    entries.clear()
+    return problems
 
 
 def assert_clean_console(driver, allow: tuple[str, ...] = ()) -> None:
@@ -244,6 +248,7 @@ def screenshot(driver, name: str, width: int) -> Path:
     """A full-page PNG of the current page at `width` CSS px (the window is resized)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.set_window_size(width, HEIGHT)
+    driver.execute_script("window.scrollTo(0, 0)")  # sticky parts stay where a visitor first sees them
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics["contentSize"]
     clip = {"x": 0, "y": 0, "width": max(width, size["width"]), "height": max(HEIGHT, size["height"]), "scale": 1}
@@ -275,7 +280,6 @@ def check_view(driver, name: str, allow: tuple[str, ...] = ()) -> None:
             problems.append(f"layout {name}@{width}: the page scrolls sideways by {sideways} px")
     driver.set_window_size(WIDTHS[-1], HEIGHT)
     problems += [f"{name}: {p}" for p in console_problems(driver, allow)]
-    driver.console.clear()  # reported once
     driver.problems.extend(problems)
 
 
@@ -284,6 +288,33 @@ def assert_no_problems(*drivers) -> None:
     for d in drivers:
         d.problems.clear()
     assert not problems, "page problems:\n" + "\n".join(problems)
+
+
+class AccessLog:
+    """The gateway's access log (one JSON line per request): what reached the server, URLs included."""
+
+    PATH = ROOT / ".run" / "nginx" / "access.log"
+
+    def __init__(self):
+        self.offset = self.PATH.stat().st_size if self.PATH.exists() else 0
+
+    def lines_since_start(self) -> str:
+        """Everything logged since this object was made, once a request made now is in the log
+        (nginx writes the log in buffers, flushed every second)."""
+        from api_client import request
+        marker = f"log-marker-{uuid.uuid4().hex}"
+        request("GET", f"/api/time-zones?{marker}")
+
+        def flushed(_):
+            text = self.read()
+            return text if marker in text else False
+
+        return WebDriverWait(None, WAIT, poll_frequency=0.2).until(flushed)
+
+    def read(self) -> str:
+        with self.PATH.open("rb") as log:
+            log.seek(self.offset)
+            return log.read().decode("utf-8", "replace")
 
 
 def headers_of(url: str) -> dict:

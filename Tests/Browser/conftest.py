@@ -50,8 +50,10 @@ def browsers():
     yield make
     left = []
     for driver in drivers:
-        left += driver.problems
-        driver.quit()
+        try:
+            left += driver.problems + browser.console_problems(driver)
+        finally:
+            driver.quit()
     if left:
         pytest.fail("page problems found before the test stopped:\n" + "\n".join(left), pytrace=False)
 
@@ -63,11 +65,16 @@ def driver(browsers):
 
 
 def pytest_terminal_summary(terminalreporter):
-    minor = {view: lines for view, lines in browser.AUDITED.items() if lines}
+    """The views axe checked, and its minor and moderate findings (each once, with its views)."""
     audited = sorted(browser.AUDITED)
-    if audited:
-        terminalreporter.section("accessibility (axe-core)")
-        terminalreporter.write_line(f"{len(audited)} views audited: {', '.join(audited)}")
-        for view, lines in sorted(minor.items()):
-            for line in lines:
-                terminalreporter.write_line(f"  {view}: {line}")
+    if not audited:
+        return
+    terminalreporter.section("accessibility (axe-core)")
+    terminalreporter.write_line(f"{len(audited)} views audited (no serious or critical violation allowed): "
+                                f"{', '.join(audited)}")
+    where: dict[str, list[str]] = {}
+    for view, lines in sorted(browser.AUDITED.items()):
+        for line in lines:
+            where.setdefault(line, []).append(view)
+    for line, views in where.items():
+        terminalreporter.write_line(f"  {line}\n      on {', '.join(views)}")

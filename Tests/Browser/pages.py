@@ -37,6 +37,12 @@ def wall_clock(instant: str, zone: str) -> str:
     return local.strftime("%H:%M")
 
 
+def long_date(instant: str, zone: str) -> str:
+    """'Tuesday, December 8, 2026': the instant's date in `zone`, as an en-US browser writes it."""
+    local = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    return f"{local:%A}, {local:%B} {local.day}, {local.year}"
+
+
 def times_in(text: str) -> list[str]:
     """Every clock time in a text, as HH:mm."""
     return [to_hhmm(m.group(0)) for m in CLOCK.finditer(text)]
@@ -75,6 +81,26 @@ class Picker:
         wait(self.driver).until(lambda d: grid.get_attribute("aria-busy") == "false"
                                 and grid.find_elements(By.CSS_SELECTOR, "button.day.day--open"))
         return grid.find_elements(By.CSS_SELECTOR, "button.day.day--open")
+
+    def show_month_of(self, date: str) -> None:
+        """Pages the grid (Previous/Next month) until it shows `date`'s month."""
+        for _ in range(13):
+            shown = {b.get_attribute("data-date")[:7] for b in
+                     self.driver.find_elements(By.CSS_SELECTOR, f"#{self.prefix}-grid button.day")}
+            if date[:7] in shown:
+                return
+            direction = "next" if date[:7] > min(shown) else "prev"
+            self.driver.find_element(By.ID, f"{self.prefix}-{direction}").click()
+            wait(self.driver).until(lambda d: d.find_element(By.ID, f"{self.prefix}-grid").get_attribute("aria-busy") == "false")
+        raise AssertionError(f"the calendar never showed {date[:7]}")
+
+    def day_is_open(self, date: str) -> bool:
+        """Whether `date` is marked as having free times (its month is brought into view)."""
+        self.show_month_of(date)
+        grid = self.driver.find_element(By.ID, f"{self.prefix}-grid")
+        wait(self.driver).until(lambda d: grid.get_attribute("aria-busy") == "false")
+        day = grid.find_element(By.CSS_SELECTOR, f'button.day[data-date="{date}"]')
+        return "day--open" in day.get_attribute("class").split()
 
     def choose_first_day(self) -> str:
         """Clicks the first day with free times; returns its date (YYYY-MM-DD)."""

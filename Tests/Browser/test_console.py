@@ -17,6 +17,7 @@ import pages
 from browser import button_named, check_view, clickable, css, field_labelled, fill, text_appears, wait
 
 HOST_ZONE = "Europe/Paris"
+INVITEE_ZONE = "Europe/London"
 # Several windows a day: a morning and an afternoon.
 WINDOWS = [("09:00", "12:00"), ("13:00", "17:00")]
 TOKEN_KEY = "rendezvous.host.token"
@@ -50,6 +51,7 @@ def type_date(control, iso: str) -> None:
 
 def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
     console = browsers()
+    gateway_log = browser.AccessLog()
     slug = api_client.unique("console")
     email = f"{slug}@example.com"
     urls_seen = []
@@ -148,8 +150,13 @@ def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
     wait(console).until(lambda d: len(d.window_handles) == 2)
     console.switch_to.window(next(h for h in console.window_handles if h != console_window))
     wait(console).until(lambda d: d.current_url == booking_url)
-    picker = pages.Picker(console) if console.find_elements(By.CSS_SELECTOR, "section.picker") else None
-    picker = picker or pages.open_booking_page(console, booking_url)
+    # A zone override is per tab: this visitor is in London (Paris's day off is London's too).
+    console.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": INVITEE_ZONE})
+    picker = pages.open_booking_page(console, booking_url)
+    assert picker.zone == INVITEE_ZONE
+    assert not picker.day_is_open(off), f"{off} is the host's day off but offers times"
+    assert picker.day_is_open((date.fromisoformat(off) + timedelta(days=1)).isoformat())
+    picker.show_month_of(datetime.now(ZoneInfo(INVITEE_ZONE)).date().isoformat())
     day = picker.choose_first_day()
     first = picker.shown_slots()[0]
     picker.slot(first["start_time"]).click()
@@ -170,6 +177,7 @@ def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
     booking = css(console, "#bookings-list li.console-booking")
     assert "Gus Guest" in booking.text and "Strategy session" in booking.text
     assert pages.range_start(booking.text) == pages.wall_clock(first["start_time"], HOST_ZONE)
+    assert INVITEE_ZONE in booking.text  # "Their time: … (Europe/London)"
     check_view(console, "27-console-bookings")
 
     # A reload keeps the host logged in (on the same view).
@@ -199,10 +207,13 @@ def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
     seen()
     new_token = console.execute_script(f"return localStorage.getItem('{TOKEN_KEY}')")
 
-    # The bearer token never appeared in a URL (address bar or any request).
+    # The bearer token never appeared in a URL: not in the address bar, not in any request the
+    # page made, not in any request line the gateway logged.
+    logged = gateway_log.lines_since_start()
     for secret in (token, new_token):
         assert not [u for u in urls_seen if secret in u]
         browser.assert_no_token_in_urls(console, secret)
+        assert secret not in logged, "a bearer token is in the gateway's access log"
     browser.assert_same_origin_resources(console)
     browser.assert_clean_console(console)
     browser.assert_no_problems(console)

@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 @Suite("Event consumers against PostgreSQL and RabbitMQ")
 struct EventConsumerTests {
@@ -14,8 +15,8 @@ struct EventConsumerTests {
     ) throws -> EventConsumer {
         EventConsumer(
             queue: queue, bindings: bindings, database: database,
-            amqpConfiguration: try EventsTestSupport.amqpConfiguration(),
-            logger: EventsTestSupport.logger("consumer"),
+            amqpConfiguration: try TestEnvironment.amqpConfiguration(),
+            logger: testLogger("consumer"),
             configuration: .init(prefetch: 8, retryDelays: retryDelays, beforeAck: { event, outcome in await outcomes.append(event, outcome) })
         ) { event, session in
             try extra?(event)
@@ -26,12 +27,12 @@ struct EventConsumerTests {
     @Test("the same event id delivered twice is applied once and acked twice")
     func duplicatesApplyOnce() async throws {
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).dup"
         let table = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let outcomes = OutcomeLog()
         let consumer = try Self.consumer(queue: "test.events.\(tag)", bindings: [type], table: table, database: database, outcomes: outcomes)
-        let amqp = AMQPConnection(configuration: try EventsTestSupport.amqpConfiguration(), logger: EventsTestSupport.logger("amqp"))
+        let amqp = AMQPConnection(configuration: try TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
         try await amqp.declare(consumer.topology.amqpTopology)
 
         let envelope = EventEnvelope(id: UUID(), type: type, occurredAt: Date(), version: 1, data: TestChange(sequence: 1, note: "twice"))
@@ -40,7 +41,7 @@ struct EventConsumerTests {
         try await withServices([consumer]) {
             try await amqp.publish(exchange: EventTopology.exchangeName, routingKey: type, body: body, properties: properties)
             try await amqp.publish(exchange: EventTopology.exchangeName, routingKey: type, body: body, properties: properties)
-            #expect(await EventsTestSupport.eventually(timeout: .seconds(15)) { await outcomes.entries.count >= 2 })
+            #expect(await eventually(timeout: .seconds(15)) { await outcomes.entries.count >= 2 })
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(await outcomes.count(.processed) == 1)
@@ -58,7 +59,7 @@ struct EventConsumerTests {
     @Test("outbox → relay → consumer: the handler sees the header, the data and the request id")
     func endToEnd() async throws {
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let table = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let outcomes = OutcomeLog()
         let seen = SeenEvents()
@@ -71,15 +72,15 @@ struct EventConsumerTests {
             let data = try event.decode(AvailabilityChanged.self)
             if data.hostUserID == hostUserID { seen.record(event, data) }
         }
-        let amqp = AMQPConnection(configuration: try EventsTestSupport.amqpConfiguration(), logger: EventsTestSupport.logger("amqp"))
-        let relay = OutboxRelay(database: database, amqp: amqp, logger: EventsTestSupport.logger("relay"), databaseURL: EventsTestSupport.databaseURL)
+        let amqp = AMQPConnection(configuration: try TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
+        let relay = OutboxRelay(database: database, amqp: amqp, logger: testLogger("relay"), databaseURL: EventsTestSupport.databaseURL)
         let occurredAt = Date(timeIntervalSince1970: 1_773_151_200)
         try await amqp.declare(consumer.topology.amqpTopology)
         let id = try await withServices([consumer, relay]) {
             let id = try await database.withTransaction { session in
                 try await Outbox.enqueue(AvailabilityChanged(hostUserID: hostUserID, reason: .rules), requestID: "req-\(tag)", occurredAt: occurredAt, in: session)
             }
-            #expect(await EventsTestSupport.eventually(timeout: .seconds(15)) { seen.first != nil })
+            #expect(await eventually(timeout: .seconds(15)) { seen.first != nil })
             return id
         }
         let (event, data) = try #require(seen.first)

@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 /// Events per second and commit → consumer latency through outbox → relay → RabbitMQ → consumer.
 /// Runs only with `EVENTS_BENCHMARK=1`, best in a release build: `scripts/bench-events`.
@@ -58,14 +59,14 @@ struct EventsBenchmark {
     /// per producer when given), waits for all to be consumed, and prints the figures.
     func run(label: String, total: Int, producers: Int, interval: Duration?, concurrency: Int) async throws {
         let database = try await EventsTestSupport.database(maxConnections: 16)
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).bench"
         let table = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let stopwatch = Stopwatch()
-        let configuration = try EventsTestSupport.amqpConfiguration()
+        let configuration = try TestEnvironment.amqpConfiguration()
         let consumer = EventConsumer(
             queue: "test.events.\(tag)", bindings: [type], database: database, amqpConfiguration: configuration,
-            logger: EventsTestSupport.logger("bench.consumer"),
+            logger: testLogger("bench.consumer"),
             configuration: .init(prefetch: 64, concurrency: concurrency, beforeAck: { event, _ in
                 let now = ContinuousClock.now
                 stopwatch.consume(event.id, sequence: (try? event.decode(TestChange.self).sequence) ?? 0, at: now)
@@ -73,9 +74,9 @@ struct EventsBenchmark {
         ) { event, session in
             try await session.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (event_id) VALUES ($1)", binds: [event.id.postgresText]))
         }
-        let amqp = AMQPConnection(configuration: configuration, logger: EventsTestSupport.logger("bench.amqp"))
+        let amqp = AMQPConnection(configuration: configuration, logger: testLogger("bench.amqp"))
         try await amqp.declare(consumer.topology.amqpTopology)
-        let relay = OutboxRelay(database: database, amqp: amqp, logger: EventsTestSupport.logger("bench.relay"), databaseURL: EventsTestSupport.databaseURL)
+        let relay = OutboxRelay(database: database, amqp: amqp, logger: testLogger("bench.relay"), databaseURL: EventsTestSupport.databaseURL)
         try await withServices([consumer, relay]) {
             try await Task.sleep(for: .milliseconds(500))  // both connected and idle
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -92,7 +93,7 @@ struct EventsBenchmark {
                 }
                 try await group.waitForAll()
             }
-            let done = await EventsTestSupport.eventually(timeout: .seconds(300)) { stopwatch.consumedCount >= total }
+            let done = await eventually(timeout: .seconds(300)) { stopwatch.consumedCount >= total }
             #expect(done)
         }
         // The relay's share: from the first row written to the last one confirmed.

@@ -9,8 +9,8 @@ import TestSupport
 @Suite("Fault: events across a broker outage, a poison message and a killed consumer", .serialized, .enabled(if: ProcessInfo.processInfo.environment["RENDEZVOUS_FAULT_TESTS"] == "1"))
 struct EventsFaultTests {
     /// Short reconnect delays, so the test does not wait out the service defaults.
-    static func amqpConfiguration() throws -> AMQPConfiguration {
-        var configuration = try EventsTestSupport.amqpConfiguration()
+    static func fastAMQPConfiguration() throws -> AMQPConfiguration {
+        var configuration = try TestEnvironment.amqpConfiguration()
         configuration.reconnectMaximumDelay = .seconds(1)
         return configuration
     }
@@ -23,7 +23,7 @@ struct EventsFaultTests {
         struct Poisoned: Error {}
         return EventConsumer(
             queue: queue, bindings: [type], database: database,
-            amqpConfiguration: try amqpConfiguration(), logger: EventsTestSupport.logger("fault.consumer"),
+            amqpConfiguration: try fastAMQPConfiguration(), logger: testLogger("fault.consumer"),
             configuration: .init(prefetch: 16, retryDelays: retryDelays, beforeAck: { event, outcome in await outcomes.append(event, outcome) })
         ) { event, session in
             if fails(try event.decode(TestChange.self)) { throw Poisoned() }
@@ -37,19 +37,19 @@ struct EventsFaultTests {
         .timeLimit(.minutes(5))
     )
     func thousandChangesAcrossABrokerOutage() async throws {
-        let progress = EventsTestSupport.logger("fault.progress")
+        let progress = testLogger("fault.progress")
         let database = try await EventsTestSupport.database(maxConnections: 12)
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).change"
         let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let changes = "events_changes_\(tag)"
         try await database.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(changes) (sequence integer PRIMARY KEY, event_id uuid NOT NULL)"))
         let outcomes = OutcomeLog()
         let consumer = try Self.consumer(queue: "test.events.\(tag)", type: type, table: effects, database: database, outcomes: outcomes, retryDelays: [.milliseconds(500)])
-        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.relay.amqp"))
+        let amqp = AMQPConnection(configuration: try Self.fastAMQPConfiguration(), logger: testLogger("fault.relay.amqp"))
         try await amqp.declare(consumer.topology.amqpTopology)
         let relay = OutboxRelay(
-            database: database, amqp: amqp, logger: EventsTestSupport.logger("fault.relay"), databaseURL: EventsTestSupport.databaseURL,
+            database: database, amqp: amqp, logger: testLogger("fault.relay"), databaseURL: EventsTestSupport.databaseURL,
             configuration: .init(retryInitialDelay: .milliseconds(100), retryMaximumDelay: .seconds(1))
         )
         // Whatever happens, the broker is running again afterwards.
@@ -74,7 +74,7 @@ struct EventsFaultTests {
                     }
                 }
                 group.addTask {
-                    _ = await EventsTestSupport.eventually(timeout: .seconds(60)) { committed.value >= 250 }
+                    _ = await eventually(timeout: .seconds(60)) { committed.value >= 250 }
                     progress.info("stopping RabbitMQ", metadata: ["committed": "\(committed.value)"])
                     #expect(try await Stack.status(["stop", "rabbitmq"]) == 0)
                     progress.info("RabbitMQ stopped", metadata: ["committed": "\(committed.value)"])
@@ -85,7 +85,7 @@ struct EventsFaultTests {
                 try await group.waitForAll()
             }
             progress.info("all changes committed")
-            let arrived = try await EventsTestSupport.eventually(timeout: .seconds(120)) {
+            let arrived = try await eventually(timeout: .seconds(120)) {
                 try await EventsTestSupport.countEffects(database, table: effects).distinct >= total
             }
             #expect(arrived)
@@ -137,25 +137,25 @@ struct EventsFaultTests {
         .timeLimit(.minutes(3))
     )
     func relaySurvivesADatabaseRestart() async throws {
-        let progress = EventsTestSupport.logger("fault.progress")
+        let progress = testLogger("fault.progress")
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).pg"
         let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let outcomes = OutcomeLog()
         let consumer = try Self.consumer(queue: "test.events.\(tag)", type: type, table: effects, database: database, outcomes: outcomes, retryDelays: [.milliseconds(200)])
-        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.pg.amqp"))
+        let amqp = AMQPConnection(configuration: try Self.fastAMQPConfiguration(), logger: testLogger("fault.pg.amqp"))
         try await amqp.declare(consumer.topology.amqpTopology)
         // A poll interval far beyond the test: only NOTIFY (through a listener that reconnected) wakes it in time.
         let relay = OutboxRelay(
-            database: database, amqp: amqp, logger: EventsTestSupport.logger("fault.pg.relay"), databaseURL: EventsTestSupport.databaseURL,
+            database: database, amqp: amqp, logger: testLogger("fault.pg.relay"), databaseURL: EventsTestSupport.databaseURL,
             configuration: .init(pollInterval: .seconds(120), retryInitialDelay: .milliseconds(100), retryMaximumDelay: .seconds(1))
         )
         defer { _ = try? Stack.runBlocking(["start", "postgres"]) }
 
         try await withServices([consumer, relay]) {
             try await Self.produce(0..<20, type: type, into: database)
-            #expect(try await EventsTestSupport.eventually(timeout: .seconds(10)) {
+            #expect(try await eventually(timeout: .seconds(10)) {
                 try await EventsTestSupport.countEffects(database, table: effects).total == 20
             })
             progress.info("restarting PostgreSQL")
@@ -165,7 +165,7 @@ struct EventsFaultTests {
             try await Task.sleep(for: .seconds(6))
             let start = ContinuousClock.now
             try await Self.produce(20..<40, type: type, into: database)
-            let arrived = try await EventsTestSupport.eventually(timeout: .seconds(30)) {
+            let arrived = try await eventually(timeout: .seconds(30)) {
                 try await EventsTestSupport.countEffects(database, table: effects).distinct == 40
             }
             if !arrived {
@@ -196,7 +196,7 @@ struct EventsFaultTests {
     @Test("a handler that always throws on one event sends it through every retry to the DLQ, with its attempt count, while the others flow", .timeLimit(.minutes(2)))
     func poisonMessageGoesToTheDeadLetterQueue() async throws {
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).poison"
         let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let outcomes = OutcomeLog()
@@ -205,9 +205,9 @@ struct EventsFaultTests {
             queue: "test.events.\(tag)", type: type, table: effects, database: database, outcomes: outcomes,
             retryDelays: [.milliseconds(100), .milliseconds(200), .milliseconds(300)], fails: { $0.sequence == poison }
         )
-        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.poison.amqp"))
+        let amqp = AMQPConnection(configuration: try Self.fastAMQPConfiguration(), logger: testLogger("fault.poison.amqp"))
         try await amqp.declare(consumer.topology.amqpTopology)
-        let relay = OutboxRelay(database: database, amqp: amqp, logger: EventsTestSupport.logger("fault.poison.relay"), databaseURL: EventsTestSupport.databaseURL)
+        let relay = OutboxRelay(database: database, amqp: amqp, logger: testLogger("fault.poison.relay"), databaseURL: EventsTestSupport.databaseURL)
 
         let count = 40
         var poisonID: UUID?
@@ -218,8 +218,8 @@ struct EventsFaultTests {
                 }
                 if index == poison { poisonID = id }
             }
-            #expect(await EventsTestSupport.eventually(timeout: .seconds(30)) { await outcomes.count(.deadLettered) == 1 })
-            #expect(try await EventsTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(await eventually(timeout: .seconds(30)) { await outcomes.count(.deadLettered) == 1 })
+            #expect(try await eventually(timeout: .seconds(30)) {
                 try await EventsTestSupport.countEffects(database, table: effects).total == count - 1
             })
         }
@@ -236,7 +236,7 @@ struct EventsFaultTests {
         for retryQueue in consumer.topology.queueNames.dropFirst().dropLast() {
             #expect(try await amqp.messageCount(queue: retryQueue) == 0)
         }
-        let deadLetters = AMQPConsumer(configuration: try Self.amqpConfiguration(), queue: consumer.topology.deadLetterQueue, logger: EventsTestSupport.logger("fault.dlq"))
+        let deadLetters = AMQPConsumer(configuration: try Self.fastAMQPConfiguration(), queue: consumer.topology.deadLetterQueue, logger: testLogger("fault.dlq"))
         var iterator = deadLetters.deliveries.makeAsyncIterator()
         let dead = try #require(await iterator.next())
         await deadLetters.settle(dead, .ack)
@@ -258,14 +258,14 @@ struct EventsFaultTests {
         .timeLimit(.minutes(2))
     )
     func killedConsumerProcess() async throws {
-        let progress = EventsTestSupport.logger("fault.progress")
+        let progress = testLogger("fault.progress")
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).kill"
         let queue = "test.events.\(tag)"
         let effects = try await EventsTestSupport.createEffectsTable(database, tag: tag)
         let topology = EventTopology(queue: queue, bindings: [type], retryDelays: [.milliseconds(200)])
-        let amqp = AMQPConnection(configuration: try Self.amqpConfiguration(), logger: EventsTestSupport.logger("fault.kill.amqp"))
+        let amqp = AMQPConnection(configuration: try Self.fastAMQPConfiguration(), logger: testLogger("fault.kill.amqp"))
         try await amqp.declare(topology.amqpTopology)
         let envelope = EventEnvelope(id: UUID(), type: type, occurredAt: Date(), version: 1, data: TestChange(sequence: 1, note: "kill"))
         try await amqp.publish(
@@ -287,7 +287,7 @@ struct EventsFaultTests {
         child.standardError = FileHandle.nullDevice
         try child.run()
         defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-        let reachedWindow = await EventsTestSupport.eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: marker.path) }
+        let reachedWindow = await eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: marker.path) }
         try #require(reachedWindow, "the child consumer committed and stopped before its ack")
         #expect(try await EventsTestSupport.countEffects(database, table: effects).total == 1)
         #expect(try await amqp.messageCount(queue: queue) == 0, "the delivery is held, unacked, by the child")
@@ -300,7 +300,7 @@ struct EventsFaultTests {
         let outcomes = OutcomeLog()
         let survivor = try Self.consumer(queue: queue, type: type, table: effects, database: database, outcomes: outcomes, retryDelays: [.milliseconds(200)])
         try await withServices([survivor]) {
-            #expect(await EventsTestSupport.eventually(timeout: .seconds(30)) { await outcomes.entries.count >= 1 })
+            #expect(await eventually(timeout: .seconds(30)) { await outcomes.entries.count >= 1 })
             try await Task.sleep(for: .milliseconds(300))
         }
         let entries = await outcomes.entries
@@ -330,7 +330,7 @@ struct EventsChildConsumer {
         let database = try await EventsTestSupport.database()
         let consumer = EventConsumer(
             queue: queue, bindings: [type], database: database,
-            amqpConfiguration: try EventsFaultTests.amqpConfiguration(), logger: EventsTestSupport.logger("child.consumer"),
+            amqpConfiguration: try EventsFaultTests.fastAMQPConfiguration(), logger: testLogger("child.consumer"),
             configuration: .init(retryDelays: [.milliseconds(200)], beforeAck: { event, outcome in
                 // Committed, not acked: tell the parent, then hang here until it kills this process.
                 _ = FileManager.default.createFile(atPath: marker, contents: Data("\(event.id) \(outcome)".utf8))

@@ -6,6 +6,7 @@ import Postgres
 import ServiceLifecycle
 import ServiceRuntime
 import Testing
+import TestSupport
 
 /// Connections, names and small tools shared by the events tests.
 enum EventsTestSupport {
@@ -14,26 +15,16 @@ enum EventsTestSupport {
         ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
     }
 
-    /// The broker under test: `AMQP_URL`, or the local stack's RabbitMQ.
-    static func amqpConfiguration() throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test")
-    }
 
-    /// A logger that stays quiet unless `EVENTS_TEST_LOG` names a level.
-    static func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["EVENTS_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-        return logger
-    }
 
     /// A client on the test database with the bundled migrations applied (0003 creates the outbox).
     static func database(maxConnections: Int = 8) async throws -> PostgresClient {
         let client = PostgresClient(
             configuration: PostgresConfiguration(url: databaseURL, maxConnections: maxConnections, applicationName: "events-tests"),
-            logger: logger("events.postgres")
+            logger: testLogger("events.postgres")
         )
         do {
-            try await DatabaseMigrator.bundled().migrate(client, logger: logger("events.migrations"))
+            try await DatabaseMigrator.bundled().migrate(client, logger: testLogger("events.migrations"))
         } catch {
             // Migrations apply in order, each in its own transaction: a later file that fails on the
             // shared test database (another target's concern) leaves 0003 applied, which is all we need.
@@ -43,10 +34,6 @@ enum EventsTestSupport {
         return client
     }
 
-    /// Eight fresh hex characters: names no other test (or earlier run) uses.
-    static func freshTag() -> String {
-        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8)).lowercased()
-    }
 
     /// A table of the test's own that handlers write their effects to: one row per application.
     static func createEffectsTable(_ client: PostgresClient, tag: String) async throws -> String {
@@ -69,15 +56,6 @@ enum EventsTestSupport {
         for queue in queues { _ = try? await amqp.deleteQueue(queue) }
     }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-    static func eventually(timeout: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 
 
 }

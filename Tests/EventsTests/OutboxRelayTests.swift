@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 @Suite("Outbox and relay against PostgreSQL and RabbitMQ")
 struct OutboxRelayTests {
@@ -14,15 +15,15 @@ struct OutboxRelayTests {
         let collector: DeliveryLog
 
         init(type: String, tag: String) async throws {
-            let configuration = try EventsTestSupport.amqpConfiguration()
+            let configuration = try TestEnvironment.amqpConfiguration()
             queue = "test.events.\(tag)"
-            amqp = AMQPConnection(configuration: configuration, logger: EventsTestSupport.logger("probe.amqp"))
+            amqp = AMQPConnection(configuration: configuration, logger: testLogger("probe.amqp"))
             try await amqp.declare(AMQPTopology(
                 exchanges: [EventTopology.exchange],
                 queues: [AMQPQueue(name: queue, kind: .quorum)],
                 bindings: [AMQPBinding(queue: queue, exchange: EventTopology.exchangeName, routingKey: type)]
             ))
-            consumer = AMQPConsumer(configuration: configuration, queue: queue, prefetch: 64, logger: EventsTestSupport.logger("probe.consumer"))
+            consumer = AMQPConsumer(configuration: configuration, queue: queue, prefetch: 64, logger: testLogger("probe.consumer"))
             collector = DeliveryLog()
             await collector.start(consumer)
         }
@@ -36,7 +37,7 @@ struct OutboxRelayTests {
 
     func relay(_ database: PostgresClient, _ amqp: AMQPConnection, batchSize: Int = 100, pollInterval: Duration = .seconds(1)) -> OutboxRelay {
         OutboxRelay(
-            database: database, amqp: amqp, logger: EventsTestSupport.logger("relay"),
+            database: database, amqp: amqp, logger: testLogger("relay"),
             databaseURL: EventsTestSupport.databaseURL,
             configuration: .init(batchSize: batchSize, pollInterval: pollInterval, retryInitialDelay: .milliseconds(50))
         )
@@ -45,7 +46,7 @@ struct OutboxRelayTests {
     @Test("an event enqueued in a rolled-back transaction is never published; a committed one carries id, type and request id")
     func rollbackPublishesNothing() async throws {
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).rollback"
         let probe = try await Probe(type: type, tag: tag)
 
@@ -89,7 +90,7 @@ struct OutboxRelayTests {
     @Test("two relays over one outbox publish each row exactly once")
     func twoRelaysPublishEachRowOnce() async throws {
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).pair"
         let probe = try await Probe(type: type, tag: tag)
         let count = 400
@@ -104,7 +105,7 @@ struct OutboxRelayTests {
             }
             ids.formUnion(batchIDs)
         }
-        let second = AMQPConnection(configuration: try EventsTestSupport.amqpConfiguration(), logger: EventsTestSupport.logger("relay.second"))
+        let second = AMQPConnection(configuration: try TestEnvironment.amqpConfiguration(), logger: testLogger("relay.second"))
         let received = try await withServices([relay(database, probe.amqp, batchSize: 16), relay(database, second, batchSize: 16)]) {
             _ = await probe.collector.waitFor(count: count, timeout: .seconds(60))
             try await Task.sleep(for: .milliseconds(500))
@@ -121,7 +122,7 @@ struct OutboxRelayTests {
     @Test("LISTEN/NOTIFY wakes an idle relay long before its poll interval")
     func notifyWakesTheRelay() async throws {
         let database = try await EventsTestSupport.database()
-        let tag = EventsTestSupport.freshTag()
+        let tag = freshTag()
         let type = "test.\(tag).notify"
         let probe = try await Probe(type: type, tag: tag)
         try await withServices([relay(database, probe.amqp, pollInterval: .seconds(60))]) {
@@ -141,8 +142,8 @@ struct OutboxRelayTests {
     @Test("the listener yields listening, then each NOTIFY on its channels")
     func listenerDeliversNotifications() async throws {
         let database = try await EventsTestSupport.database()
-        let channel = "events_test_\(EventsTestSupport.freshTag())"
-        let listener = PostgresListener(url: EventsTestSupport.databaseURL, channels: [channel], logger: EventsTestSupport.logger("listener"))
+        let channel = "events_test_\(freshTag())"
+        let listener = PostgresListener(url: EventsTestSupport.databaseURL, channels: [channel], logger: testLogger("listener"))
         var iterator = listener.events.makeAsyncIterator()
         #expect(await iterator.next() == .listening)
         try await database.query("SELECT pg_notify(\(channel), 'one')")

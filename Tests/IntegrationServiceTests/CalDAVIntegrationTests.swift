@@ -3,6 +3,7 @@ import Foundation
 import Postgres
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import IntegrationService
 
 /// CalDAV end to end against a real server (Radicale from `scripts/stack`): connect through the
@@ -88,9 +89,9 @@ struct CalDAVIntegrationTests {
             #expect(!stored.values.compactMap { $0 }.joined().contains("rendezvous:rendezvous"))
             #expect(try stored.decode("sealed_secret", as: String.self) != "rendezvous")
 
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
             #expect(try await h.busy().first?.start == ten)
-            #expect(try await IntegrationTestSupport.eventually(timeout: .seconds(5)) { !(try await h.slots(on: day.date).contains(ten)) })
+            #expect(try await eventually(timeout: .seconds(5)) { !(try await h.slots(on: day.date).contains(ten)) })
             await h.settle(id)
 
             // A booking is written to the server as an iCalendar object, and removed when cancelled.
@@ -99,7 +100,7 @@ struct CalDAVIntegrationTests {
             let bookingID = try #require(booking["id"] as? String)
             let client = CalDAVClient(http: h.http, serverURL: Self.server, username: "rendezvous", password: "rendezvous")
             let window = SyncWindow(start: day.midnight, end: day.midnight.addingTimeInterval(86_400))
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await client.busyEvents(calendarURL: calendarURL, window: window, hostTimeZone: TimeZone(identifier: "UTC")!)
                     .contains { $0.start == start && $0.externalID.hasPrefix(bookingID.lowercased()) }
             })
@@ -110,7 +111,7 @@ struct CalDAVIntegrationTests {
 
             let cancel = try await h.request(.post, h.booking.baseURL + "/api/bookings/\(bookingID)/cancel", token: h.hostToken, json: "{}")
             #expect(cancel.status == 200)
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await !client.busyEvents(calendarURL: calendarURL, window: window, hostTimeZone: TimeZone(identifier: "UTC")!)
                     .contains { $0.start == start }
             })

@@ -4,6 +4,7 @@ import Postgres
 import ProviderFakes
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import IntegrationService
 
 /// Google Calendar end to end: the integration service against the local fake of Google's
@@ -32,11 +33,11 @@ struct GoogleIntegrationTests {
             let id = try await h.integrationID()
             #expect((json["id"] as? String) == id.uuidString.lowercased())
 
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
             let busy = try await h.busy()
             #expect(busy.first?.start == ten && busy.first?.end == ten.addingTimeInterval(3600))
             // calendar.synced reaches the availability service, which drops the host's cached slots.
-            #expect(try await IntegrationTestSupport.eventually(timeout: .seconds(5)) {
+            #expect(try await eventually(timeout: .seconds(5)) {
                 let slots = try await h.slots(on: day.date)
                 return !slots.contains(ten) && !slots.contains(ten.addingTimeInterval(1800))
             })
@@ -59,12 +60,12 @@ struct GoogleIntegrationTests {
             #expect(!stored.contains(refreshToken) && !stored.contains(accessToken), "neither token is readable in the row")
 
             // A push channel was registered; a new event plus its push removes the slot quickly.
-            #expect(try await IntegrationTestSupport.eventually { !h.google.channels.isEmpty })
+            #expect(try await eventually { !h.google.channels.isEmpty })
             await h.settle(id)
             let two = day.midnight.addingTimeInterval(14 * 3600)
             #expect(try await h.slots(on: day.date).contains(two))
             _ = try await h.google.addEvent(.timed(start: two, end: two.addingTimeInterval(1800)), title: "Call")
-            #expect(try await IntegrationTestSupport.eventually(timeout: .seconds(10)) { !(try await h.slots(on: day.date).contains(two)) })
+            #expect(try await eventually(timeout: .seconds(10)) { !(try await h.slots(on: day.date).contains(two)) })
         } catch {
             await h.stop()
             throw error
@@ -81,14 +82,14 @@ struct GoogleIntegrationTests {
             let reply = try await h.connect(.google)
             #expect(reply.status == 200, "\(reply.text)")
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
             let busy = try #require(try await h.busy().first)
             #expect(busy.start == day.midnight, "busy from the host's local midnight")
             #expect(busy.end.timeIntervalSince(busy.start) >= 23 * 3600 && busy.end.timeIntervalSince(busy.start) <= 25 * 3600)
 
             await h.settle(id)
             try await h.google.deleteEvent(id: allDay)
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().isEmpty })
+            #expect(try await eventually { try await h.busy().isEmpty })
         } catch {
             await h.stop()
             throw error
@@ -102,7 +103,7 @@ struct GoogleIntegrationTests {
         do {
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT 1 FROM calendar_integrations WHERE id = \(id) AND last_synced_at IS NOT NULL").count == 1
             })
             await h.settle(id)
@@ -140,13 +141,13 @@ struct GoogleIntegrationTests {
             let bookingID = try #require(booking["id"] as? String)
             let token = try #require(booking["cancel_token"] as? String)
 
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 h.google.events().contains { $0.title == "Intro call with Ivy Invitee" && $0.timing == .timed(start: start, end: start.addingTimeInterval(1800)) }
             })
             let written = try #require(h.google.events().first { $0.title == "Intro call with Ivy Invitee" })
             #expect(written.timing == .timed(start: start, end: start.addingTimeInterval(1800)))
             #expect(written.attendees.contains("ivy-\(h.tag)@example.com"))
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT 1 FROM calendar_event_links WHERE integration_id = \(id)").count == 1
             })
 
@@ -158,10 +159,10 @@ struct GoogleIntegrationTests {
 
             let cancel = try await h.request(.post, h.booking.baseURL + "/api/bookings/\(bookingID)/cancel", json: #"{"token":"\#(token)","reason":"conflict"}"#)
             #expect(cancel.status == 200)
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 !h.google.events().contains { $0.title == "Intro call with Ivy Invitee" }
             })
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT 1 FROM calendar_event_links WHERE integration_id = \(id)").isEmpty
             })
         } catch {
@@ -181,7 +182,7 @@ struct GoogleIntegrationTests {
             let booking = try await h.book(start)
             let bookingID = try #require(booking["id"] as? String)
             let token = try #require(booking["cancel_token"] as? String)
-            #expect(try await IntegrationTestSupport.eventually { h.google.events().contains { $0.timing == .timed(start: start, end: start.addingTimeInterval(1800)) } })
+            #expect(try await eventually { h.google.events().contains { $0.timing == .timed(start: start, end: start.addingTimeInterval(1800)) } })
             let eventID = try #require(h.google.events().first { $0.timing == .timed(start: start, end: start.addingTimeInterval(1800)) }?.id)
 
             let later = start.addingTimeInterval(2 * 3600)
@@ -190,7 +191,7 @@ struct GoogleIntegrationTests {
                 json: #"{"token":"\#(token)","version":1,"start_time":"\#(RFC3339.format(later))"}"#
             )
             #expect(moved.status == 200, "\(moved.text)")
-            #expect(try await IntegrationTestSupport.eventually { h.google.events().contains { $0.id == eventID && $0.timing == .timed(start: later, end: later.addingTimeInterval(1800)) } })
+            #expect(try await eventually { h.google.events().contains { $0.id == eventID && $0.timing == .timed(start: later, end: later.addingTimeInterval(1800)) } })
             #expect(h.google.events().filter { $0.title?.hasPrefix("Intro call") == true }.count == 1)
         } catch {
             await h.stop()
@@ -209,14 +210,14 @@ struct GoogleIntegrationTests {
             _ = try await h.google.addEvent(.timed(start: first, end: first.addingTimeInterval(1800)), title: "One")
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
-            #expect(try await IntegrationTestSupport.eventually { !h.google.channels.isEmpty })
+            #expect(try await eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { !h.google.channels.isEmpty })
             await h.settle(id)
 
             h.google.invalidateSyncTokens()
             let second = day.midnight.addingTimeInterval(12 * 3600)
             _ = try await h.google.addEvent(.timed(start: second, end: second.addingTimeInterval(1800)), title: "Two")
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 2 })
+            #expect(try await eventually { try await h.busy().count == 2 })
             await h.settle(id)
             let lists = h.google.requests.filter { $0.path.hasSuffix("/events") && $0.method == "GET" }
             let lastIncremental = try #require(lists.lastIndex { $0.query("syncToken") != nil })
@@ -227,7 +228,7 @@ struct GoogleIntegrationTests {
             h.google.failNextRequests(count: 1, status: 429, retryAfter: 120)
             let third = day.midnight.addingTimeInterval(15 * 3600)
             _ = try await h.google.addEvent(.timed(start: third, end: third.addingTimeInterval(1800)), title: "Three")
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT 1 FROM calendar_integrations WHERE id = \(id) AND consecutive_failures = 1").count == 1
             })
             await h.settle(id)
@@ -258,14 +259,14 @@ struct GoogleIntegrationTests {
             try await h.google.addEvent(.timed(start: first, end: first.addingTimeInterval(1800)), title: "Before the outage")
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
             #expect(try await h.channelStored(id))
             await h.settle(id)
 
             h.google.failNextRequests(count: 100, status: 503)
             let second = day.midnight.addingTimeInterval(12 * 3600)
             try await h.google.addEvent(.timed(start: second, end: second.addingTimeInterval(1800)), title: "During the outage")
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT 1 FROM calendar_integrations WHERE id = \(id) AND consecutive_failures >= 1").count == 1
             })
             await h.settle(id)
@@ -302,14 +303,14 @@ struct GoogleIntegrationTests {
             _ = try await h.google.addEvent(.timed(start: start, end: start.addingTimeInterval(1800)), title: "Kept")
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
-            #expect(try await IntegrationTestSupport.eventually { !h.google.channels.isEmpty })
+            #expect(try await eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { !h.google.channels.isEmpty })
             await h.settle(id)
 
             h.google.revokeRefreshTokens()
             h.google.expireAccessTokens()
             _ = try await h.google.addEvent(.timed(start: start.addingTimeInterval(3600), end: start.addingTimeInterval(5400)), title: "Unseen")
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT 1 FROM calendar_integrations WHERE id = \(id) AND status = 'needs_reauth' AND stale_since IS NOT NULL").count == 1
             })
             #expect(try await h.busy().count == 1, "busy data is kept, marked stale")
@@ -317,7 +318,7 @@ struct GoogleIntegrationTests {
             #expect((try list.json()["data"] as? [[String: Any]])?.first?["status"] as? String == "needs_reauth")
             let events = try await h.db.query("SELECT 1 FROM outbox WHERE type = 'integration.needs_reauth' AND body ILIKE \("%\(id.uuidString)%")")
             #expect(events.count == 1, "one event, not one per failed call")
-            #expect(try await IntegrationTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 IntegrationTestSupport.mails(to: h.hostEmail).contains { $0.contains("reconnect_calendar") || $0.lowercased().contains("reconnect") }
             })
             let sync = try await h.request(.post, h.integration.baseURL + "/api/integrations/\(id.uuidString.lowercased())/sync", token: h.hostToken)
@@ -335,7 +336,7 @@ struct GoogleIntegrationTests {
         do {
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { !h.google.channels.isEmpty })
+            #expect(try await eventually { !h.google.channels.isEmpty })
             await h.settle(id)
             let channel = try #require(h.google.channels.first)
             let before = h.google.requests.count
@@ -457,7 +458,7 @@ struct GoogleIntegrationTests {
             // The new channel works: a change is pushed and synced.
             let start = h.workday().midnight.addingTimeInterval(10 * 3600)
             try await h.google.addEvent(.timed(start: start, end: start.addingTimeInterval(1800)), title: "After renewal")
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
         } catch {
             await h.stop()
             throw error
@@ -473,8 +474,8 @@ struct GoogleIntegrationTests {
             _ = try await h.google.addEvent(.timed(start: start, end: start.addingTimeInterval(1800)), title: "Busy")
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
-            #expect(try await IntegrationTestSupport.eventually { !h.google.channels.isEmpty })
+            #expect(try await eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { !h.google.channels.isEmpty })
             await h.settle(id)
 
             let other = try await AccessTokens(secret: IntegrationTestSupport.secret).issue(for: UUID())

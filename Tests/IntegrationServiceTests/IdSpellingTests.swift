@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import IntegrationService
 
 /// One spelling of an id: RFC 9562's lower case in every body, header, token, link and event,
@@ -92,7 +93,7 @@ struct IdSpellingTests {
             #expect(Self.uuids(in: event).allSatisfy { $0 == $0.lowercased() }, "\(event)")
 
             // The notifier's audit and the invitee's email: the same string, in the links too.
-            let sent = await IntegrationTestSupport.eventually(timeout: .seconds(30)) {
+            let sent = await eventually(timeout: .seconds(30)) {
                 !IntegrationTestSupport.mails(to: inviteeEmail).isEmpty
             }
             #expect(sent)

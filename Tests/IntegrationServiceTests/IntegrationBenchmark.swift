@@ -1,6 +1,7 @@
 import Foundation
 import ProviderFakes
 import Testing
+import TestSupport
 @testable import IntegrationService
 
 /// Provider change → slot gone, through the whole path: the fake's push → the webhook → the
@@ -18,7 +19,7 @@ struct IntegrationBenchmark {
         do {
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { !h.google.channels.isEmpty })
+            #expect(try await eventually { !h.google.channels.isEmpty })
             await h.settle(id)
 
             // Free 30-minute slots on weekdays ahead, 16 a day.

@@ -15,6 +15,7 @@ import ServiceRuntime
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Configuration and small tools shared by the integration service's tests.
@@ -42,49 +43,10 @@ enum IntegrationTestSupport {
         return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: port)
     }
 
-    static func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["INTEGRATION_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-        return logger
-    }
 
-    static func amqpConfiguration() throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test")
-    }
 
-    static func freshTag() -> String {
-        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8)).lowercased()
-    }
 
-    /// A TCP port nothing listens on right now (bound and released: the app binds it next).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        precondition(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        precondition(bound == 0, "could not find a free port")
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
-    }
 
     static var sinkDirectory: URL {
         if let folder = ProcessInfo.processInfo.environment["SMTP_SINK_DIR"], !folder.isEmpty { return URL(fileURLWithPath: folder) }
@@ -128,12 +90,12 @@ final class LiveApp: Sendable {
     }
 
     static func start(_ app: some ApplicationProtocol & Sendable, port: Int) async throws -> LiveApp {
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: IntegrationTestSupport.logger("live-app")))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: testLogger("live-app")))
         let task = Task { try await group.run() }
         let live = LiveApp(baseURL: "http://127.0.0.1:\(port)", task: task, group: group)
         let client = CurlHTTPClient(configuration: .init(numberOfThreads: 1))
         defer { Task { try? await client.shutdown() } }
-        let up = await IntegrationTestSupport.eventually(timeout: .seconds(30)) {
+        let up = await eventually(timeout: .seconds(30)) {
             (try? await client.execute(HTTPClientRequest(url: live.baseURL + "/health", timeout: .seconds(2))).status) == 200
         }
         guard up else {
@@ -158,7 +120,7 @@ struct HarnessError: Error, CustomStringConvertible {
 /// integration service with the provider fakes' URLs, and the availability and booking services,
 /// all live on loopback over the real stack.
 final class IntegrationHarness: @unchecked Sendable {
-    let tag = IntegrationTestSupport.freshTag()
+    let tag = freshTag()
     let db: PostgresClient
     let http = CurlHTTPClient(configuration: .init(numberOfThreads: 4))
     let hostID = UUID()
@@ -194,9 +156,9 @@ final class IntegrationHarness: @unchecked Sendable {
     ) async throws -> IntegrationHarness {
         let db = PostgresClient(
             configuration: PostgresConfiguration(url: IntegrationTestSupport.databaseURL, maxConnections: 4, applicationName: "integration-tests"),
-            logger: IntegrationTestSupport.logger("integration.postgres")
+            logger: testLogger("integration.postgres")
         )
-        try await DatabaseMigrator.bundled().migrate(db, logger: IntegrationTestSupport.logger("migrations"))
+        try await DatabaseMigrator.bundled().migrate(db, logger: testLogger("migrations"))
         let google = try await FakeGoogle.start()
         let microsoft = try await FakeMicrosoft.start()
         let harness = try await IntegrationHarness(db: db, hostZone: hostZone, google: google, microsoft: microsoft)
@@ -222,7 +184,7 @@ final class IntegrationHarness: @unchecked Sendable {
     }
 
     private func startServices(notifier withNotifier: Bool, adjust: (inout IntegrationSettings) -> Void) async throws {
-        let port = try IntegrationTestSupport.freePort()
+        let port = try freePort()
         let base = "http://127.0.0.1:\(port)"
         var settings = IntegrationSettings(
             google: .init(
@@ -247,26 +209,26 @@ final class IntegrationHarness: @unchecked Sendable {
         options.pollsHosts = [host]
         let integrationApp = try await buildApplication(
             IntegrationService.definition(options), configuration: IntegrationTestSupport.configuration(port: port),
-            logger: IntegrationTestSupport.logger("integration")
+            logger: testLogger("integration")
         )
         integration = try await LiveApp.start(integrationApp, port: port)
 
-        let availabilityPort = try IntegrationTestSupport.freePort()
+        let availabilityPort = try freePort()
         let availabilityApp = try await buildApplication(
             AvailabilityService.definition(passwordHashCost: 4), configuration: IntegrationTestSupport.configuration(port: availabilityPort),
-            logger: IntegrationTestSupport.logger("availability")
+            logger: testLogger("availability")
         )
         availability = try await LiveApp.start(availabilityApp, port: availabilityPort)
 
-        let bookingPort = try IntegrationTestSupport.freePort()
+        let bookingPort = try freePort()
         let bookingApp = try await buildApplication(
             BookingService.definition, configuration: IntegrationTestSupport.configuration(port: bookingPort),
-            logger: IntegrationTestSupport.logger("booking")
+            logger: testLogger("booking")
         )
         booking = try await LiveApp.start(bookingApp, port: bookingPort)
 
         if withNotifier {
-            let notifierPort = try IntegrationTestSupport.freePort()
+            let notifierPort = try freePort()
             var dispatcher = NotificationDispatcher.Configuration(pollInterval: .milliseconds(250))
             dispatcher.onlyHosts = [host]
             let notifierApp = try await buildApplication(
@@ -274,7 +236,7 @@ final class IntegrationHarness: @unchecked Sendable {
                     queue: notifierQueue, consumer: .init(retryDelays: [.milliseconds(300)]), dispatcher: dispatcher, acceptsHost: { $0 == host }
                 )),
                 configuration: IntegrationTestSupport.configuration(port: notifierPort),
-                logger: IntegrationTestSupport.logger("notifier")
+                logger: testLogger("notifier")
             )
             notifier = try await LiveApp.start(notifierApp, port: notifierPort)
         }
@@ -290,7 +252,7 @@ final class IntegrationHarness: @unchecked Sendable {
         await availability?.stop()
         await booking?.stop()
         await notifier?.stop()
-        let amqp = AMQPConnection(configuration: try! IntegrationTestSupport.amqpConfiguration(), logger: IntegrationTestSupport.logger("amqp"))
+        let amqp = AMQPConnection(configuration: try! TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
         let topologies = [
             EventTopology(queue: queue, bindings: [], retryDelays: [.milliseconds(300), .milliseconds(600)], deliveryLimit: EventTopology.defaultDeliveryLimit),
             EventTopology(queue: notifierQueue, bindings: [], retryDelays: [.milliseconds(300)], deliveryLimit: EventTopology.defaultDeliveryLimit),
@@ -361,7 +323,7 @@ final class IntegrationHarness: @unchecked Sendable {
 
     /// Waits until the integration's push channel is registered and stored (Google: with its resource id).
     func channelStored(_ id: UUID) async throws -> Bool {
-        try await IntegrationTestSupport.eventually {
+        try await eventually {
             try await !db.query("""
                 SELECT 1 FROM calendar_push_channels WHERE integration_id = \(id) AND (provider = 'microsoft' OR resource_id IS NOT NULL)
                 """).isEmpty

@@ -4,6 +4,7 @@ import Postgres
 import ProviderFakes
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import IntegrationService
 
 /// Microsoft Graph end to end, against the local fake of Graph and the identity platform.
@@ -23,28 +24,28 @@ struct MicrosoftIntegrationTests {
             #expect(reply.status == 200, "\(reply.text)")
             #expect(try reply.json()["provider"] as? String == "microsoft")
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
             #expect(try await h.busy().first?.start == ten)
-            #expect(try await IntegrationTestSupport.eventually { !h.microsoft.subscriptions.isEmpty })
+            #expect(try await eventually { !h.microsoft.subscriptions.isEmpty })
             await h.settle(id)
 
             // The subscription was validated (the handshake answered) and carries our clientState.
             let two = day.midnight.addingTimeInterval(14 * 3600)
             #expect(try await h.slots(on: day.date).contains(two))
             let added = try await h.microsoft.addEvent(.timed(start: two, end: two.addingTimeInterval(1800)), title: "Call")
-            #expect(try await IntegrationTestSupport.eventually(timeout: .seconds(10)) { !(try await h.slots(on: day.date).contains(two)) })
+            #expect(try await eventually(timeout: .seconds(10)) { !(try await h.slots(on: day.date).contains(two)) })
 
             // A deletion arrives as @removed in the delta.
             await h.settle(id)
             try await h.microsoft.deleteEvent(id: added)
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
 
             // A lapsed delta token: 410, then a full read.
             await h.settle(id)
             h.microsoft.invalidateSyncTokens()
             let four = day.midnight.addingTimeInterval(16 * 3600)
             _ = try await h.microsoft.addEvent(.timed(start: four, end: four.addingTimeInterval(1800)), title: "Late")
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 2 })
+            #expect(try await eventually { try await h.busy().count == 2 })
             let deltas = h.microsoft.requests.filter { $0.path.hasSuffix("/calendarView/delta") }
             let lastIncremental = try #require(deltas.lastIndex { $0.query("$deltatoken") != nil })
             #expect(deltas[(lastIncremental + 1)...].contains { $0.query("startDateTime") != nil }, "the refused delta link was followed by a full read")
@@ -54,7 +55,7 @@ struct MicrosoftIntegrationTests {
             await h.settle(id)
             let start = day.midnight.addingTimeInterval(9 * 3600)
             let booking = try await h.book(start)
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 h.microsoft.events().contains { $0.title == "Intro call with Ivy Invitee" && $0.timing == .timed(start: start, end: start.addingTimeInterval(1800)) }
             })
             let bookingID = try #require(booking["id"] as? String)
@@ -62,7 +63,7 @@ struct MicrosoftIntegrationTests {
                 .post, h.booking.baseURL + "/api/bookings/\(bookingID)/cancel", token: h.hostToken, json: #"{"reason":"moved"}"#
             )
             #expect(cancel.status == 200)
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 !h.microsoft.events().contains { $0.title == "Intro call with Ivy Invitee" }
             })
         } catch {
@@ -91,7 +92,7 @@ struct MicrosoftIntegrationTests {
 
             let patches = h.microsoft.requests.filter { $0.method == "PATCH" }.count
             _ = await h.microsoft.sendLifecycle(subscriptionID: subscription.id, event: "reauthorizationRequired")
-            #expect(try await IntegrationTestSupport.eventually { h.microsoft.requests.filter { $0.method == "PATCH" }.count == patches + 1 })
+            #expect(try await eventually { h.microsoft.requests.filter { $0.method == "PATCH" }.count == patches + 1 })
         } catch {
             await h.stop()
             throw error
@@ -112,7 +113,7 @@ struct MicrosoftIntegrationTests {
 
             #expect(try await h.connect(.microsoft).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually { !h.microsoft.subscriptions.isEmpty })
+            #expect(try await eventually { !h.microsoft.subscriptions.isEmpty })
             await h.settle(id)
             let subscription = try #require(h.microsoft.subscriptions.first)
             let before = h.microsoft.requests.count
@@ -132,12 +133,12 @@ struct MicrosoftIntegrationTests {
             _ = try await h.microsoft.addEvent(.timed(start: start, end: start.addingTimeInterval(1800)), title: "Quiet change")
             h.microsoft.pushesEnabled = true
             _ = await h.microsoft.sendLifecycle(subscriptionID: subscription.id, event: "missed")
-            #expect(try await IntegrationTestSupport.eventually { try await h.busy().count == 1 })
+            #expect(try await eventually { try await h.busy().count == 1 })
 
             // subscriptionRemoved → a new subscription replaces it.
             await h.settle(id)
             _ = await h.microsoft.sendLifecycle(subscriptionID: subscription.id, event: "subscriptionRemoved")
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await h.db.query("SELECT channel_id FROM calendar_push_channels WHERE integration_id = \(id)")
                     .contains { (try? $0.decode("channel_id", as: String.self)) != subscription.id }
             })

@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import IntegrationService
 
 /// The review's findings, pinned: duplicates within one sync, the daily full read, the lease
@@ -39,7 +40,7 @@ struct SyncBookkeepingTests {
         do {
             #expect(try await h.connect(.google).status == 200)
             let id = try await h.integrationID()
-            #expect(try await IntegrationTestSupport.eventually {
+            #expect(try await eventually {
                 try await !h.db.query("SELECT 1 FROM calendar_integrations WHERE id = \(id) AND last_full_sync_at IS NOT NULL").isEmpty
             })
             await h.settle(id)

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 @testable import NotifierService
 
 /// Booking commit → confirmation accepted by SMTP, through the whole path: outbox, relay,
@@ -29,7 +30,7 @@ struct NotifierBenchmark {
                 let (booking, _) = try await f.book(start: first.addingTimeInterval(Double(index) * 3600), email: "bench-\(f.tag)-\(index)@example.com")
                 commits[booking.id] = Date()
             }
-            let drained = try await NotifierTestSupport.eventually(timeout: .seconds(120)) {
+            let drained = try await eventually(timeout: .seconds(120)) {
                 let rows = try await f.db.query("""
                     SELECT count(*)::int AS n FROM scheduled_notifications WHERE host_user_id = \(f.hostID) AND kind = 'confirmation' AND status = 'sent'
                     """)
@@ -76,7 +77,7 @@ struct NotifierBenchmark {
                 try await group.waitForAll()
             }
             let committed = clock.now - began
-            let drained = try await NotifierTestSupport.eventually(timeout: .seconds(180)) {
+            let drained = try await eventually(timeout: .seconds(180)) {
                 let rows = try await f.db.query("""
                     SELECT count(*)::int AS n FROM scheduled_notifications WHERE host_user_id = \(f.hostID) AND kind = 'confirmation' AND status = 'sent'
                     """)

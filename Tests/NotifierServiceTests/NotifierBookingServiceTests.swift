@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Postgres
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import NotifierService
 
 /// The booking service's real app (its HTTP routes and its outbox relay) and the notifier (its
@@ -29,7 +30,7 @@ struct NotifierBookingServiceTests {
             try await f.openForBookings(through: week.thursday.addingTimeInterval(86_400))
             let booking = try await buildApplication(
                 BookingService.definition, configuration: NotifierTestSupport.configuration(),
-                logger: NotifierTestSupport.logger("booking-test")
+                logger: testLogger("booking-test")
             )
             // Its relay is the only way the booking service's events leave its outbox.
             try #require(booking.services.contains { $0 is OutboxRelay }, "the booking app runs no outbox relay")
@@ -123,7 +124,7 @@ private struct BookingAPIFlow: Sendable {
         }
 
         // The reminders wait in the table for their times, 24 h and 1 h before the start, for both.
-        #expect(try await NotifierTestSupport.eventually(timeout: Self.patience) {
+        #expect(try await eventually(timeout: Self.patience) {
             try await f.scheduled(made.id) == [
                 "confirmation:host:sent", "confirmation:invitee:sent",
                 "reminder_1h:host:pending", "reminder_1h:invitee:pending",
@@ -194,14 +195,14 @@ private struct BookingAPIFlow: Sendable {
         }
 
         // The old booking's reminders are cancelled; the new booking's wait for the new time.
-        #expect(try await NotifierTestSupport.eventually(timeout: Self.patience) {
+        #expect(try await eventually(timeout: Self.patience) {
             try await f.scheduled(made.id) == [
                 "confirmation:host:sent", "confirmation:invitee:sent",
                 "reminder_1h:host:cancelled", "reminder_1h:invitee:cancelled",
                 "reminder_24h:host:cancelled", "reminder_24h:invitee:cancelled",
             ]
         })
-        #expect(try await NotifierTestSupport.eventually(timeout: Self.patience) {
+        #expect(try await eventually(timeout: Self.patience) {
             try await f.scheduled(moved.id) == [
                 "reminder_1h:host:pending", "reminder_1h:invitee:pending",
                 "reminder_24h:host:pending", "reminder_24h:invitee:pending",
@@ -227,7 +228,7 @@ private struct BookingAPIFlow: Sendable {
         ])
         try #require(created == .created, "\(String(decoding: data, as: UTF8.self))")
         let control = try Self.decoder.decode(BookingReply.self, from: data)
-        #expect(try await NotifierTestSupport.eventually(timeout: Self.patience) {
+        #expect(try await eventually(timeout: Self.patience) {
             try await f.scheduled(control.id).filter { $0.hasPrefix("reminder") && $0.hasSuffix(":pending") }.count == 4
         })
 
@@ -273,7 +274,7 @@ private struct BookingAPIFlow: Sendable {
             "reminder_24h:host:cancelled", "reminder_24h:invitee:cancelled",
             "reschedule:host:sent", "reschedule:invitee:sent",
         ]
-        #expect(try await NotifierTestSupport.eventually(timeout: Self.patience) { try await f.scheduled(moved.id) == dropped })
+        #expect(try await eventually(timeout: Self.patience) { try await f.scheduled(moved.id) == dropped })
 
         // The notifier's clock to 15 minutes before the cancelled meeting: its reminders (and the
         // first booking's) would all be due, and so are the control's (it starts at 16:30).
@@ -283,7 +284,7 @@ private struct BookingAPIFlow: Sendable {
         let coraReminder = try #require(try await NotifierTestSupport.mails(coraEmail, kind: "reminder_1h", count: 1, timeout: Self.patience).first)
         _ = try await NotifierTestSupport.mails(f.hostEmail, kind: "reminder_1h", count: 1, timeout: Self.patience)
         #expect(lines(coraReminder.text).contains("For you (New York): \(thursday) at 12:30 PM EDT"))
-        #expect(try await NotifierTestSupport.eventually(timeout: Self.patience) {
+        #expect(try await eventually(timeout: Self.patience) {
             try await f.scheduled(control.id).filter { $0.hasPrefix("reminder") } == [
                 "reminder_1h:host:sent", "reminder_1h:invitee:sent", "reminder_24h:host:skipped", "reminder_24h:invitee:skipped",
             ]

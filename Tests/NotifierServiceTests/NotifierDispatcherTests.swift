@@ -4,6 +4,7 @@ import Events
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 @testable import NotifierService
 
 /// The dispatcher alone: rows scheduled directly with the scheduler (no broker), sent through a
@@ -23,7 +24,7 @@ struct NotifierDispatcherTests {
             renderer: NotificationRenderer(templates: try EmailTemplates.bundled(), publicBaseURL: settings.publicBaseURL),
             repository: NotifierService.repository(settings), sender: .init(address: settings.mailFrom),
             encryptionKey: try NotifierTestSupport.encryptionKey(), databaseURL: NotifierTestSupport.databaseURL,
-            logger: NotifierTestSupport.logger("dispatcher"), now: now, configuration: configuration
+            logger: testLogger("dispatcher"), now: now, configuration: configuration
         )
     }
 
@@ -31,7 +32,7 @@ struct NotifierDispatcherTests {
     static func schedule(_ f: NotifierFixture, count: Int, start: Date) async throws -> [BookingSnapshot] {
         let scheduler = NotificationScheduler(
             directory: NotificationDirectory(), repository: NotifierService.repository(try NotifierTestSupport.configuration()),
-            logger: NotifierTestSupport.logger("scheduler")
+            logger: testLogger("scheduler")
         )
         var bookings: [BookingSnapshot] = []
         for index in 0..<count {
@@ -63,7 +64,7 @@ struct NotifierDispatcherTests {
             try Self.dispatcher(f, transport: second, configuration: configuration),
         ]) {
             _ = try await Self.schedule(f, count: 30, start: NotifierFixture.hoursAhead(24 * 50))
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await Self.statuses(f)["sent"] == 60 })
+            #expect(try await eventually(timeout: .seconds(30)) { try await Self.statuses(f)["sent"] == 60 })
         }
         // Other tests' dispatchers may take some of our rows; ours must never repeat one.
         let mine = (first.messages + second.messages).filter { $0.contains(f.tag) || $0.contains(f.hostEmail) }
@@ -96,7 +97,7 @@ struct NotifierDispatcherTests {
                 recipient: f.hostEmail, payload: payload, dueAt: Date()), in: session)
         }
         try await withServices([dispatcher]) {
-            let done = try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await Self.statuses(f)["sent"] == 1 }
+            let done = try await eventually(timeout: .seconds(30)) { try await Self.statuses(f)["sent"] == 1 }
             #expect(done)
         }
         let sent = try await f.db.query("SELECT attempts FROM scheduled_notifications WHERE dedupe_key = \("test:\(f.tag):flaky")")
@@ -112,7 +113,7 @@ struct NotifierDispatcherTests {
                 recipient: g.hostEmail, payload: otherPayload, dueAt: Date()), in: session)
         }
         try await withServices([try Self.dispatcher(g, transport: ScriptedTransport(failAlways: busy), configuration: configuration)]) {
-            let done = try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await Self.statuses(g)["failed"] == 1 }
+            let done = try await eventually(timeout: .seconds(30)) { try await Self.statuses(g)["failed"] == 1 }
             #expect(done)
         }
         let outcomes = try await g.db.query("""
@@ -132,7 +133,7 @@ struct NotifierDispatcherTests {
                 dueAt: Date()), in: session)
         }
         try await withServices([try Self.dispatcher(h, transport: ScriptedTransport(failAlways: rejected), configuration: configuration)]) {
-            let done = try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await Self.statuses(h)["failed"] == 1 }
+            let done = try await eventually(timeout: .seconds(30)) { try await Self.statuses(h)["failed"] == 1 }
             #expect(done)
         }
         let final = try await h.db.query("""
@@ -157,7 +158,7 @@ struct NotifierDispatcherTests {
     @Test("a dispatcher stopped between SMTP acceptance and recording: after restart the email is not sent again, and shows as unconfirmed")
     func crashAfterAcceptance() async throws {
         let f = try await NotifierFixture.make()
-        let smtp = try SMTPClient(url: try NotifierTestSupport.configuration().smtpURL, logger: NotifierTestSupport.logger("smtp"))
+        let smtp = try SMTPClient(url: try NotifierTestSupport.configuration().smtpURL, logger: testLogger("smtp"))
         let bookings = try await Self.schedule(f, count: 1, start: NotifierFixture.hoursAhead(24 * 50))
         struct Crash: Error {}
         let crashing = NotificationDispatcher.Configuration(
@@ -171,19 +172,19 @@ struct NotifierDispatcherTests {
         let sending = try await f.db.query("SELECT id, recipient FROM scheduled_notifications WHERE booking_id = \(bookings[0].id) AND status = 'sending'")
         #expect(sending.count >= 1)
         let recipient = try sending[0].decode("recipient", as: String.self)
-        #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try MailSink.messages(to: recipient, kind: "confirmation").count == 1 })
+        #expect(try await eventually(timeout: .seconds(30)) { try MailSink.messages(to: recipient, kind: "confirmation").count == 1 })
 
         // A restarted dispatcher: the row in `sending` is never handed to SMTP again.
         let restarted = NotificationDispatcher.Configuration(
             pollInterval: .milliseconds(100), sendingTimeout: .seconds(1), recoveryInterval: .milliseconds(200)
         )
         try await withServices([try Self.dispatcher(f, transport: smtp, configuration: restarted)]) {
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(15)) {
+            #expect(try await eventually(timeout: .seconds(15)) {
                 let rows = try await f.db.query("SELECT status FROM scheduled_notifications WHERE id = \(try sending[0].decode("id", as: UUID.self))")
                 return try rows[0].decode("status", as: String.self) == "unconfirmed"
             })
             // Everything that had not reached SMTP is sent by the new dispatcher.
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(15)) {
+            #expect(try await eventually(timeout: .seconds(15)) {
                 try await f.scheduled(bookings[0].id).filter { $0.hasPrefix("confirmation") }.allSatisfy { $0.hasSuffix(":sent") || $0.hasSuffix(":unconfirmed") }
             })
             try await Task.sleep(for: .seconds(1))

@@ -23,7 +23,7 @@ struct NotifierFaultTests {
             try await NotifierFlowTests.withNotifier(f, options: options) { _ in
                 let (booking, _) = try await f.book(start: NotifierFixture.hoursAhead(24 * 20))
                 // The confirmations are due but the server refuses connections: they wait, untouched.
-                #expect(try await NotifierTestSupport.eventually(timeout: .seconds(15)) {
+                #expect(try await eventually(timeout: .seconds(15)) {
                     try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") } == ["confirmation:host:pending", "confirmation:invitee:pending"]
                 })
                 try await Task.sleep(for: .seconds(3))
@@ -35,7 +35,7 @@ struct NotifierFaultTests {
                 #expect(try waiting[0].decode("tried", as: Int.self) == 2)
 
                 #expect(try await Stack.status(["start", "smtp"]) == 0)
-                #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
+                #expect(try await eventually(timeout: .seconds(30)) {
                     try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") } == ["confirmation:host:sent", "confirmation:invitee:sent"]
                 })
                 try await Task.sleep(for: .seconds(1))
@@ -71,7 +71,7 @@ struct NotifierFaultTests {
         child.standardError = FileHandle.nullDevice
         try child.run()
         defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-        let reachedWindow = await NotifierTestSupport.eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: marker.path) }
+        let reachedWindow = await eventually(timeout: .seconds(60)) { FileManager.default.fileExists(atPath: marker.path) }
         try #require(reachedWindow, "the child handed an email to SMTP and stopped before recording it")
         let killedID = try #require(UUID(uuidString: String(decoding: try Data(contentsOf: marker), as: UTF8.self)))
         kill(child.processIdentifier, SIGKILL)
@@ -86,12 +86,12 @@ struct NotifierFaultTests {
 
         // The restarted notifier: the row the dead process left in `sending` becomes unconfirmed and is
         // not sent again; the rows it had only claimed go back to pending and are sent.
-        let smtp = try SMTPClient(url: try NotifierTestSupport.configuration().smtpURL, logger: NotifierTestSupport.logger("smtp"))
+        let smtp = try SMTPClient(url: try NotifierTestSupport.configuration().smtpURL, logger: testLogger("smtp"))
         let restarted = NotificationDispatcher.Configuration(
             pollInterval: .milliseconds(100), claimLease: .seconds(1), sendingTimeout: .seconds(2), recoveryInterval: .milliseconds(200)
         )
         try await withServices([try NotifierDispatcherTests.dispatcher(f, transport: smtp, configuration: restarted)]) {
-            let settled = try await NotifierTestSupport.eventually(timeout: .seconds(20)) {
+            let settled = try await eventually(timeout: .seconds(20)) {
                 try await f.scheduled(bookings[0].id).filter { $0.hasPrefix("confirmation") }.sorted()
                     == ["confirmation:host:\(recipient == f.hostEmail ? "unconfirmed" : "sent")",
                         "confirmation:invitee:\(recipient == f.hostEmail ? "sent" : "unconfirmed")"]
@@ -119,12 +119,12 @@ struct NotifierChildDispatcher {
         let marker = try #require(environment["NOTIFIER_CHILD_MARKER"])
         let settings = try NotifierTestSupport.configuration()
         let database = try await NotifierTestSupport.database()
-        let smtp = try SMTPClient(url: settings.smtpURL, logger: NotifierTestSupport.logger("child.smtp"))
+        let smtp = try SMTPClient(url: settings.smtpURL, logger: testLogger("child.smtp"))
         let dispatcher = NotificationDispatcher(
             database: database, transport: smtp,
             renderer: NotificationRenderer(templates: try EmailTemplates.bundled(), publicBaseURL: settings.publicBaseURL),
             repository: NotifierService.repository(settings), sender: .init(address: settings.mailFrom),
-            encryptionKey: try NotifierTestSupport.encryptionKey(), databaseURL: nil, logger: NotifierTestSupport.logger("child.dispatcher"),
+            encryptionKey: try NotifierTestSupport.encryptionKey(), databaseURL: nil, logger: testLogger("child.dispatcher"),
             configuration: .init(
                 concurrency: 1, pollInterval: .milliseconds(100),
                 afterAccepted: { id in

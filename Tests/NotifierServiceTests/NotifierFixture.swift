@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Postgres
 import ServiceRuntime
+import TestSupport
 @testable import NotifierService
 
 /// A host and a meeting type made in the database (the availability service's tables), and
@@ -26,7 +27,7 @@ struct NotifierFixture: Sendable {
         hostZone: String = "America/New_York", hostName: String = "Hana O'Host", meetingTypeName: String = "Intro call"
     ) async throws -> NotifierFixture {
         let db = try await NotifierTestSupport.database()
-        let tag = NotifierTestSupport.freshTag()
+        let tag = freshTag()
         let host = UUID()
         let type = UUID()
         let hostEmail = "host-\(tag)@example.com"
@@ -73,13 +74,13 @@ struct NotifierFixture: Sendable {
     func app(_ options: NotifierOptions) async throws -> some ApplicationProtocol {
         try await buildApplication(
             NotifierService.definition(options), configuration: NotifierTestSupport.configuration(),
-            logger: NotifierTestSupport.logger("notifier-test")
+            logger: testLogger("notifier-test")
         )
     }
 
     /// The booking service's relay over the same outbox (any relay publishes any row).
     func relay(_ amqp: AMQPConnection) -> OutboxRelay {
-        OutboxRelay(database: db, amqp: amqp, logger: NotifierTestSupport.logger("relay"), databaseURL: NotifierTestSupport.databaseURL)
+        OutboxRelay(database: db, amqp: amqp, logger: testLogger("relay"), databaseURL: NotifierTestSupport.databaseURL)
     }
 
     /// Books `start` for the invitee, with its `booking.created` event in the same transaction.
@@ -175,7 +176,7 @@ struct NotifierFixture: Sendable {
         _ = try? await db.query("""
             UPDATE scheduled_notifications SET status = 'cancelled' WHERE host_user_id = \(hostID) AND status IN ('pending', 'claimed')
             """)
-        let amqp = AMQPConnection(configuration: try! NotifierTestSupport.amqpConfiguration(), logger: NotifierTestSupport.logger("amqp"))
+        let amqp = AMQPConnection(configuration: try! TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
         for name in topology.queueNames { _ = try? await amqp.deleteQueue(name) }
         await amqp.close()
         try? await db.shutdown()
@@ -183,7 +184,7 @@ struct NotifierFixture: Sendable {
 
     /// Declares the queue and its bindings before events are published (or they would go nowhere).
     func declareQueue() async throws {
-        let amqp = AMQPConnection(configuration: try NotifierTestSupport.amqpConfiguration(), logger: NotifierTestSupport.logger("amqp"))
+        let amqp = AMQPConnection(configuration: try TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
         try await amqp.declare(topology.amqpTopology)
         await amqp.close()
     }

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Postgres
 import ServiceRuntime
 import Testing
+import TestSupport
 @testable import NotifierService
 
 /// Bookings made through the outbox reach the notifier through RabbitMQ; the real dispatcher
@@ -19,7 +20,7 @@ struct NotifierFlowTests {
         _ f: NotifierFixture, options: NotifierOptions? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         try await f.declareQueue()
-        let amqp = AMQPConnection(configuration: try NotifierTestSupport.amqpConfiguration(), logger: NotifierTestSupport.logger("amqp"))
+        let amqp = AMQPConnection(configuration: try TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
         let app = try await f.app(options ?? f.options())
         let value = try await withServices([f.relay(amqp)]) {
             try await app.test(.router) { client in try await body(client) }
@@ -74,7 +75,7 @@ struct NotifierFlowTests {
             #expect(description.contains("/bookings/\(id)/reschedule?token=\(token)"))
 
             // Reminders wait in the table (the meeting is months away).
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") }.allSatisfy { $0.hasSuffix(":sent") } })
+            #expect(try await eventually(timeout: .seconds(30)) { try await f.scheduled(booking.id).filter { $0.hasPrefix("confirmation") }.allSatisfy { $0.hasSuffix(":sent") } })
             #expect(try await f.scheduled(booking.id) == [
                 "confirmation:host:sent", "confirmation:invitee:sent",
                 "reminder_1h:host:pending", "reminder_1h:invitee:pending",
@@ -168,7 +169,7 @@ struct NotifierFlowTests {
             }
             // No link to manage a cancelled booking.
             #expect(!invitee.text.contains("?token="))
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 try await f.scheduled(booking.id) == [
                     "cancellation:host:sent", "cancellation:invitee:sent",
                     "confirmation:host:sent", "confirmation:invitee:sent",
@@ -206,13 +207,13 @@ struct NotifierFlowTests {
                 #expect(calendar.value("SEQUENCE") == "1")
                 #expect(calendar.value("DTSTART") == ICalendarText.utc(second))
             }
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) { try await f.scheduled(booking.id).count == 6 })
+            #expect(try await eventually(timeout: .seconds(30)) { try await f.scheduled(booking.id).count == 6 })
             #expect(try await f.scheduled(booking.id) == [
                 "confirmation:host:sent", "confirmation:invitee:sent",
                 "reminder_1h:host:cancelled", "reminder_1h:invitee:cancelled",
                 "reminder_24h:host:cancelled", "reminder_24h:invitee:cancelled",
             ])
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 try await f.scheduled(moved.id) == [
                     "reminder_1h:host:pending", "reminder_1h:invitee:pending",
                     "reminder_24h:host:pending", "reminder_24h:invitee:pending",
@@ -235,7 +236,7 @@ struct NotifierFlowTests {
         try await Self.withNotifier(f, options: f.options(now: { clock.now() })) { _ in
             let (booking, token) = try await f.book(start: start, inviteeZone: "Europe/Paris")
             _ = try await NotifierTestSupport.mails(f.inviteeEmail, kind: "confirmation", count: 1)
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 try await f.scheduled(booking.id) == [
                     "confirmation:host:sent", "confirmation:invitee:sent", "reminder_1h:host:pending", "reminder_1h:invitee:pending",
                 ]
@@ -253,7 +254,7 @@ struct NotifierFlowTests {
             _ = try await NotifierTestSupport.mails("ivy-late-\(f.tag)@example.com", kind: "confirmation", count: 1)
             _ = try await f.cancel(other.booking, reason: nil, event: false)
             clock.move(to: start.addingTimeInterval(1))
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 try await f.scheduled(other.booking.id).filter { $0.hasPrefix("reminder_1h") } == [
                     "reminder_1h:host:skipped", "reminder_1h:invitee:skipped",
                 ]
@@ -276,7 +277,7 @@ struct NotifierFlowTests {
             #expect(mail.text.contains("Hi Rita Host,"))
             #expect(mail.text.contains("Reconnect your calendar: \(NotifierTestSupport.publicBaseURL)/integrations"))
             #expect(mail.calendarPart == nil)
-            #expect(try await NotifierTestSupport.eventually(timeout: .seconds(30)) {
+            #expect(try await eventually(timeout: .seconds(30)) {
                 let rows = try await f.db.query("SELECT status FROM email_notifications WHERE host_user_id = \(f.hostID) AND type = 'reconnect_calendar'")
                 return try rows.map { try $0.decode("status", as: String.self) } == ["sent"]
             })
@@ -305,7 +306,7 @@ struct NotifierFlowTests {
         let row = try await f.db.query("SELECT body FROM outbox WHERE type = 'booking.created' AND body ILIKE \("%\(booking.id.uuidString)%")")
         let body = try #require(row.first).decode("body", as: String.self)
         try await Self.withNotifier(f) { _ in
-            let amqp = AMQPConnection(configuration: try NotifierTestSupport.amqpConfiguration(), logger: NotifierTestSupport.logger("amqp"))
+            let amqp = AMQPConnection(configuration: try TestEnvironment.amqpConfiguration(), logger: testLogger("amqp"))
             try await amqp.publish(exchange: "", routingKey: f.queue, body: Array(body.utf8), properties: AMQPMessageProperties(contentType: "application/json"))
             await amqp.close()
             try await Task.sleep(for: .seconds(2))

@@ -7,6 +7,7 @@ import Logging
 import Postgres
 import ServiceLifecycle
 import ServiceRuntime
+import TestSupport
 @testable import NotifierService
 
 /// Connections, configuration and small tools shared by the notifier tests.
@@ -37,25 +38,16 @@ enum NotifierTestSupport {
         return try ServiceConfiguration(environment: EnvironmentReader(environment), defaultPort: 0)
     }
 
-    /// A logger that stays quiet unless `NOTIFIER_TEST_LOG` names a level.
-    static func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["NOTIFIER_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-        return logger
-    }
 
-    static func amqpConfiguration() throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:55672/rendezvous_test")
-    }
 
     /// A client on the test database with the bundled migrations applied.
     static func database(maxConnections: Int = 8) async throws -> PostgresClient {
         let client = PostgresClient(
             configuration: PostgresConfiguration(url: databaseURL, maxConnections: maxConnections, applicationName: "notifier-tests"),
-            logger: logger("notifier.postgres")
+            logger: testLogger("notifier.postgres")
         )
         do {
-            try await DatabaseMigrator.bundled().migrate(client, logger: logger("notifier.migrations"))
+            try await DatabaseMigrator.bundled().migrate(client, logger: testLogger("notifier.migrations"))
         } catch {
             // Another target's later migration may fail on the shared database; ours is what we need.
             let rows = try await client.query("SELECT to_regclass('scheduled_notifications') IS NOT NULL AS ready")
@@ -64,10 +56,6 @@ enum NotifierTestSupport {
         return client
     }
 
-    /// Eight fresh hex characters.
-    static func freshTag() -> String {
-        String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8)).lowercased()
-    }
 
     /// The repository root, found from this file's real location (the test package may be a symlink farm).
     static var repositoryRoot: URL {
@@ -92,15 +80,6 @@ enum NotifierTestSupport {
         return try MailSink.messages(to: recipient, kind: kind)
     }
 
-    /// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held.
-    static func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 
 }
 
