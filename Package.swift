@@ -26,7 +26,7 @@ func service(_ name: String, executable: String, _ dependencies: [Target.Depende
     [
         .target(
             name: "\(name)Service",
-            dependencies: ["ServiceRuntime", "ContractJSON", "Retrying"] + dependencies,
+            dependencies: ["ServiceRuntime", "ContractJSON", "Retrying", "Postgres", hummingbird, httpTypes, logging, metrics, lifecycle] + dependencies,
             path: "Services/\(name)/Library",
             resources: resources,
             swiftSettings: swiftSettings
@@ -49,6 +49,11 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let nioConcurrency: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
 
 let package = Package(
     name: "Rendezvous",
@@ -63,6 +68,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -89,10 +95,10 @@ let package = Package(
         systemLibrary("COpenSSL", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
 
         // Thin async wrappers: every blocking C call runs on a thread the wrapper owns.
-        shared("Postgres", ["CPostgres", "Retrying", nioPosix, nioCore, logging]),
+        shared("Postgres", ["CPostgres", "Retrying", nioPosix, nioCore, nioConcurrency, logging]),
         shared("Redis", ["CRedis", nioPosix, nioCore, logging]),
         shared("AMQP", ["CAMQP", "Retrying", nioPosix, nioCore, logging]),
-        shared("Curl", ["CCurl", nioPosix, nioCore, logging]),
+        shared("Curl", ["CCurl", nioPosix, nioCore, nioConcurrency, logging]),
         shared("Cryptography", ["COpenSSL"]),
 
         // The schedule and busy time the engine reads, shared by availability and booking.
@@ -109,16 +115,16 @@ let package = Package(
 
         // What every service repeats.
         shared("ServiceRuntime", [
-            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", "ContractJSON", "Retrying", logging, metrics,
+            "Postgres", "Redis", "AMQP", "Cryptography", "SchedulingCore", "ContractJSON", "Retrying", logging, metrics, httpTypes, nioConcurrency,
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "JWTKit", package: "jwt-kit"),
         ], resources: [.copy("Migrations")]),
     ]
-    + service("Booking", executable: "booking", ["SchedulingCore", "ScheduleStore", "Events", "Cryptography"])
+    + service("Booking", executable: "booking", ["SchedulingCore", "ScheduleStore", "Events", "Cryptography", "Redis"])
     + service("Availability", executable: "availability", [
-        "SchedulingCore", "ScheduleStore", "Events", "Cryptography",
+        "SchedulingCore", "ScheduleStore", "Events", "Cryptography", "Redis", nioConcurrency, nioCore, nioPosix,
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
     ])
     + service("Integration", executable: "integration", ["Events", "Curl", "Cryptography", "SchedulingCore", "ICalendar"])
@@ -138,39 +144,43 @@ let package = Package(
         // Local fakes of Google Calendar + OAuth and Microsoft Graph + identity, for tests only.
         .target(
             name: "ProviderFakes",
-            dependencies: ["Curl", "Cryptography", logging, .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Curl", "Cryptography", logging, hummingbird, httpTypes, nioConcurrency, nioCore, lifecycle],
             path: "Tests/ProviderFakes",
             swiftSettings: swiftSettings
         ),
         tests("IntegrationServiceTests", [
             "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService", "NotifierService", "TestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "AMQP", "Cryptography", "Curl", "Events", "ICalendar", "Postgres", "SchedulingCore", "ServiceRuntime",
+            hummingbird, logging, nioConcurrency, nioCore, lifecycle,
+            hummingbirdTesting,
         ]),
         tests("SchedulingCoreTests", ["SchedulingCore"]),
         tests("ContractJSONTests", ["ContractJSON"]),
         tests("RetryingTests", ["Retrying"]),
-        tests("PostgresTests", ["Postgres", "TestSupport"]),
-        tests("RedisTests", ["Redis", "TestSupport"]),
-        tests("AMQPTests", ["AMQP", "TestSupport"]),
-        tests("CurlTests", ["Curl", .product(name: "Hummingbird", package: "hummingbird")]),
+        tests("PostgresTests", ["Postgres", "TestSupport", logging]),
+        tests("RedisTests", ["Redis", "TestSupport", logging]),
+        tests("AMQPTests", ["AMQP", "TestSupport", logging]),
+        tests("CurlTests", ["Curl", hummingbird, httpTypes, logging, nioCore, nioPosix, lifecycle]),
         tests("CryptographyTests", ["Cryptography"]),
-        tests("EventsTests", ["Events", "ServiceRuntime", "TestSupport"]),
+        tests("EventsTests", ["Events", "ServiceRuntime", "TestSupport", "AMQP", "Postgres", logging, lifecycle]),
         tests("AvailabilityServiceTests", [
-            "AvailabilityService", "TestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "AvailabilityService", "TestSupport", "Events", "Postgres", "Redis", "ScheduleStore", "SchedulingCore", "ServiceRuntime",
+            hummingbird, httpTypes, logging, nioConcurrency,
+            hummingbirdTesting,
         ]),
         tests("BookingServiceTests", [
-            "BookingService", "TestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "BookingService", "TestSupport", "Cryptography", "Postgres", "SchedulingCore", "ServiceRuntime", hummingbird, httpTypes, logging,
+            hummingbirdTesting,
         ]),
         tests("NotifierServiceTests", [
-            "NotifierService", "TestSupport",
+            "NotifierService", "TestSupport", "AMQP", "Cryptography", "Curl", "Events", "ICalendar", "Postgres", "ServiceRuntime",
+            hummingbird, httpTypes, logging, lifecycle,
             "BookingService",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            hummingbirdTesting,
         ]),
         tests("ServiceRuntimeTests", [
-            "ServiceRuntime", "TestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "ServiceRuntime", "TestSupport", "Postgres", hummingbird, logging,
+            hummingbirdTesting,
         ]),
     ]
 )
