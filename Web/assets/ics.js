@@ -45,8 +45,7 @@ export function foldLine(line) {
 }
 
 /**
- * The iCalendar text of one booking. `booking`: `{id, start_time, end_time}` (UID is the
- * booking id); `summary`, `description`, `url` (the manage link, absolute) are optional.
+ * The iCalendar text of one booking. `booking`: `{id, start_time, end_time, rescheduled_from?}`; `summary`, `description`, `url` (the manage link, absolute) are optional.
  */
 export function bookingCalendar({ booking, summary = 'Meeting', description = '', url = '', now = new Date() }) {
   const lines = [
@@ -56,7 +55,10 @@ export function bookingCalendar({ booking, summary = 'Meeting', description = ''
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     'BEGIN:VEVENT',
-    `UID:${booking.id}`,
+    // The same UID as the invitation in our emails (the first booking of a reschedule chain,
+    // `@rendezvous`), so importing both gives one event; a moved booking knows only the one
+    // before it, which is the first unless it was moved more than once.
+    `UID:${booking.rescheduled_from || booking.id}@rendezvous`,
     `DTSTAMP:${icsDateTime(now)}`,
     `DTSTART:${icsDateTime(booking.start_time)}`,
     `DTEND:${icsDateTime(booking.end_time)}`,
@@ -64,7 +66,7 @@ export function bookingCalendar({ booking, summary = 'Meeting', description = ''
     description ? `DESCRIPTION:${icsText(description)}` : null,
     url ? `URL:${url}` : null,
     'STATUS:CONFIRMED',
-    'SEQUENCE:0',
+    `SEQUENCE:${booking.rescheduled_from ? 1 : 0}`,
     'TRANSP:OPAQUE',
     'END:VEVENT',
     'END:VCALENDAR',
