@@ -85,7 +85,12 @@ package func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: definition.name),
         logger: logger
     )
-    app.addServices(ClientShutdown(database: database, redis: redis, amqp: amqp))
+    // Added first, so stopped last: the clients close after the server and every background service.
+    app.addServices(OnShutdown {
+        await amqp.close()
+        try await redis.shutdown()
+        try await database.shutdown()
+    })
     app.addServices(try definition.backgroundServices(dependencies))
     if configuration.migrateOnStart {
         app.beforeServerStarts {
@@ -126,16 +131,3 @@ private func migrateWithRetry(_ db: PostgresClient, logger: Logger) async throws
     }
 }
 
-/// Closes the clients after the server has stopped (services shut down in reverse order).
-struct ClientShutdown: Service {
-    let database: Database
-    let redis: RedisClient
-    let amqp: AMQPConnection
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        await amqp.close()
-        try await redis.shutdown()
-        try await database.shutdown()
-    }
-}

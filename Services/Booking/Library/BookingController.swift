@@ -38,7 +38,7 @@ struct BookingController: Sendable {
         return BookingResponse(try await workflow.find(id, access: access))
     }
 
-    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> BookingList {
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListPage<BookingResponse> {
         let host = try context.requireHost()
         let query = request.uri.queryParameters
         var errors = FieldErrors()
@@ -61,14 +61,14 @@ struct BookingController: Sendable {
         }
         var cursor: (Date, UUID)?
         if let text = query["cursor"], !text.isEmpty {
-            cursor = BookingList.decodeCursor(String(text))
+            cursor = BookingCursor.decode(String(text))
             if cursor == nil { errors.add("cursor", "is not a cursor this API returned") }
         }
         try errors.throwIfAny()
         let page = try await workflow.list(host: host, status: status, from: from, to: to, after: cursor, limit: limit + 1)
         let items = Array(page.prefix(limit))
-        let next = page.count > limit ? items.last.map { BookingList.encodeCursor($0.startTime, $0.id) } : nil
-        return BookingList(data: items.map { BookingResponse($0, cancelToken: nil) }, nextCursor: next)
+        let next = page.count > limit ? items.last.map { BookingCursor.encode($0.startTime, $0.id) } : nil
+        return ListPage(data: items.map { BookingResponse($0, cancelToken: nil) }, nextCursor: next)
     }
 
     @Sendable func cancel(_ request: Request, context: ServiceRequestContext) async throws -> BookingResponse {
@@ -118,31 +118,17 @@ struct BookingController: Sendable {
     }
 }
 
-/// A page of bookings.
-struct BookingList: ResponseEncodable, Codable, Sendable {
-    var data: [BookingResponse]
-    var nextCursor: String?
-
-    static func encodeCursor(_ start: Date, _ id: UUID) -> String {
+/// The cursor of the bookings list: the last item's start and id, opaque to clients.
+enum BookingCursor {
+    static func encode(_ start: Date, _ id: UUID) -> String {
         Base64URL.encode(Array("\(Int(start.timeIntervalSince1970))|\(id.uuidString.lowercased())".utf8))
     }
 
-    static func decodeCursor(_ text: String) -> (Date, UUID)? {
+    static func decode(_ text: String) -> (Date, UUID)? {
         guard let bytes = try? Base64URL.decode(text) else { return nil }
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: "|")
         guard parts.count == 2, let seconds = Int(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
         return (Date(timeIntervalSince1970: Double(seconds)), id)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case data
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(data, forKey: .data)
-        try container.encode(nextCursor, forKey: .nextCursor)  // null, not absent, on the last page
     }
 }
 

@@ -30,10 +30,10 @@ struct IntegrationController: Sendable {
 
     // MARK: Reading
 
-    func list(_ context: ServiceRequestContext) async throws -> IntegrationList {
+    func list(_ context: ServiceRequestContext) async throws -> ListPage<IntegrationResource> {
         let host = try context.requireHost()
         let records = try await database.withConnection { try await IntegrationRepository.list(host: host, in: $0) }
-        return IntegrationList(data: records.map(IntegrationResource.init), nextCursor: nil)
+        return ListPage(data: records.map(IntegrationResource.init), nextCursor: nil)
     }
 
     // MARK: OAuth
@@ -360,13 +360,3 @@ struct IntegrationResource: ResponseEncodable, Codable, Sendable, Equatable {
     }
 }
 
-struct IntegrationList: ResponseEncodable, Codable, Sendable {
-    var data: [IntegrationResource]
-    var nextCursor: String?
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(data, forKey: .data)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}

@@ -64,7 +64,7 @@ package enum IntegrationService {
             },
             backgroundServices: { deps in
                 let built = try parts.get(deps, options)
-                var services: [any Service] = [CurlClientShutdown(client: built.curl)]
+                var services: [any Service] = [OnShutdown { [curl = built.curl] in try await curl.shutdown() }]
                 if options.relaysEvents {
                     services.append(OutboxRelay(
                         database: deps.database.primary, amqp: deps.amqp, logger: deps.logger, databaseURL: deps.configuration.databaseURL
@@ -144,12 +144,3 @@ package enum IntegrationService {
     }
 }
 
-/// Closes the HTTP client's handles and threads after everything else has stopped.
-struct CurlClientShutdown: Service {
-    let client: CurlHTTPClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await client.shutdown()
-    }
-}

@@ -12,7 +12,7 @@ struct NotificationController: Sendable {
         router.group("/api/notifications").get(use: list)
     }
 
-    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> NotificationList {
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListPage<NotificationResource> {
         let host = try context.requireHost()
         guard let text = request.uri.queryParameters["booking_id"], !text.isEmpty else {
             throw Problem.validation(field: "booking_id", "is required")
@@ -25,7 +25,7 @@ struct NotificationController: Sendable {
             throw Problem.notFound("The booking does not exist.")
         }
         let entries = try await repository.entries(bookingID: bookingID, in: database)
-        return NotificationList(data: entries.map(NotificationResource.init), nextCursor: nil)
+        return ListPage(data: entries.map(NotificationResource.init), nextCursor: nil)
     }
 }
 
@@ -67,19 +67,3 @@ struct NotificationResource: Codable, Sendable, Equatable {
     }
 }
 
-/// The list shape of the contract: `{"data": [...], "next_cursor": null}` (a booking has a handful of emails: one page).
-struct NotificationList: ResponseEncodable, Codable, Sendable {
-    var data: [NotificationResource]
-    var nextCursor: String?
-
-    enum CodingKeys: String, CodingKey {
-        case data
-        case nextCursor = "next_cursor"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(data, forKey: .data)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}

@@ -36,7 +36,7 @@ package enum NotifierService {
                             throw UnusableSMTPURL(reason: String(describing: error))
                         }
                         // Listed before the dispatcher, so it shuts down after it (reverse order).
-                        services.append(SMTPClientShutdown(client: client))
+                        services.append(OnShutdown { try await client.shutdown() })
                         transport = client
                     }
                     services.append(try dispatcher(deps, transport: transport, options: options))
@@ -86,15 +86,6 @@ package enum NotifierService {
     }
 }
 
-/// Closes the SMTP client (its kept sessions and threads) after the dispatcher has stopped.
-struct SMTPClientShutdown: Service {
-    let client: SMTPClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await client.shutdown()
-    }
-}
 
 /// `SMTP_URL` passed the shared checks but the SMTP client cannot use it (e.g. an unknown parameter).
 struct UnusableSMTPURL: Error, CustomStringConvertible {

@@ -10,19 +10,6 @@ struct MeetingTypeController: Sendable {
     let meetingTypes: MeetingTypeRepository
     let invalidation: AvailabilityInvalidation
 
-    /// A page of the host's meeting types.
-    struct Page: ResponseEncodable {
-        var data: [MeetingTypeResource]
-        var nextCursor: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(data, forKey: .data)
-            try container.encode(nextCursor, forKey: .nextCursor)
-        }
-
-        enum CodingKeys: String, CodingKey { case data, nextCursor }
-    }
 
     static let defaultPageSize = 50
     static let maximumPageSize = 100
@@ -49,7 +36,7 @@ struct MeetingTypeController: Sendable {
         return EditedResponse(status: .created, response: created)
     }
 
-    func list(_ request: Request, _ context: ServiceRequestContext) async throws -> Page {
+    func list(_ request: Request, _ context: ServiceRequestContext) async throws -> ListPage<MeetingTypeResource> {
         let host = try context.requireHost()
         let query = request.uri.queryParameters
         var errors = FieldErrors()
@@ -69,7 +56,7 @@ struct MeetingTypeController: Sendable {
             try await meetingTypes.list(host: host, after: cursor, limit: limit + 1, in: session)
         }
         let page = Array(rows.prefix(limit))
-        return Page(data: page, nextCursor: rows.count > limit ? page.last?.id.uuidString.lowercased() : nil)
+        return ListPage(data: page, nextCursor: rows.count > limit ? page.last?.id.uuidString.lowercased() : nil)
     }
 
     /// The owner sees the whole resource; anyone else the public view of an active type.

@@ -42,18 +42,6 @@ struct ScheduleController: Sendable {
         var intervals: [WallClockWindow]
     }
 
-    struct OverridePage: ResponseEncodable {
-        var data: [OverrideResource]
-        var nextCursor: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(data, forKey: .data)
-            try container.encode(nextCursor, forKey: .nextCursor)
-        }
-
-        enum CodingKeys: String, CodingKey { case data, nextCursor }
-    }
 
     /// More windows than a week can reasonably hold is a mistake (or abuse).
     static let maximumRules = 200
@@ -111,7 +99,7 @@ struct ScheduleController: Sendable {
         return saved
     }
 
-    func overrides(_ request: Request, _ context: ServiceRequestContext) async throws -> OverridePage {
+    func overrides(_ request: Request, _ context: ServiceRequestContext) async throws -> ListPage<OverrideResource> {
         let host = try context.requireHost()
         let query = request.uri.queryParameters
         var errors = FieldErrors()
@@ -132,7 +120,7 @@ struct ScheduleController: Sendable {
             try await schedule.overrides(host: host, from: first, through: to, limit: limit + 1, in: session)
         }
         let page = found.prefix(limit).map { OverrideResource(date: $0.date, intervals: $0.intervals) }
-        return OverridePage(data: page, nextCursor: found.count > limit ? page.last?.date.description : nil)
+        return ListPage(data: page, nextCursor: found.count > limit ? page.last?.date.description : nil)
     }
 
     func setOverride(_ request: Request, _ context: ServiceRequestContext) async throws -> OverrideResource {
