@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import base64
 import os
 import re
 import urllib.parse
@@ -18,13 +18,13 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from api_client import GATEWAY  # noqa: E402
-from mailbox import ROOT  # noqa: E402
+from api_client import GATEWAY, request  # noqa: E402
+from smtp_sink import ROOT  # noqa: E402
 
 WAIT = 20  # seconds: generous for a loaded 2-core machine
 BROWSER_ZONE = "America/Los_Angeles"  # the zone every browser has unless a test forces another
 SCREENSHOTS = ROOT / ".run" / "screenshots"
-AXE_JS = next(Path(__file__).resolve().parents[2].glob(
+AXE_JS = next(ROOT.glob(
     ".run/venv/lib/python3*/site-packages/axe_selenium_python/node_modules/axe-core/axe.min.js"), None)
 WIDTHS = (360, 1280)
 HEIGHT = 900
@@ -183,7 +183,7 @@ def assert_no_token_in_urls(driver, token: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Accessibility (axe-core from the axe-selenium-python wheel) and screenshots
 
-AUDITED: dict[str, list[str]] = {}  # view name -> minor/moderate violations (printed at the end)
+AUDITED: dict[str, list[str]] = {}  # view name -> its minor/moderate violations (conftest prints them)
 
 
 def run_axe(driver) -> dict:
@@ -239,8 +239,6 @@ def axe_problems(driver, view: str) -> list[str]:
         line = f"[{v['impact']}] {v['id']}: {v['help']} ({len(nodes)} nodes) {where}"
         (severe if v["impact"] in ("serious", "critical") else other).append(line)
     AUDITED.setdefault(view, []).extend(other)
-    for line in other:
-        print(f"axe {view}: {line}")
     return [f"axe {view}: {line}" for line in severe]
 
 
@@ -251,11 +249,11 @@ def screenshot(driver, name: str, width: int) -> Path:
     driver.execute_script("window.scrollTo(0, 0)")  # sticky parts stay where a visitor first sees them
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics["contentSize"]
-    clip = {"x": 0, "y": 0, "width": max(width, size["width"]), "height": max(HEIGHT, size["height"]), "scale": 1}
+    inner = driver.execute_script("return [innerWidth, innerHeight]")  # the window less its frame
+    clip = {"x": 0, "y": 0, "width": max(inner[0], size["width"]), "height": max(inner[1], size["height"]), "scale": 1}
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True, "clip": clip})
     path = SCREENSHOTS / f"{name}-{width}.png"
-    import base64
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
 
@@ -266,19 +264,19 @@ def horizontal_overflow(driver) -> int:
         "return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth);")
 
 
-def check_view(driver, name: str, allow: tuple[str, ...] = ()) -> None:
+def check_view(driver, name: str, allow: tuple[str, ...] = (), widths: tuple[int, ...] = WIDTHS) -> None:
     """At one view: a screenshot and axe at each width (ending back at 1280 px), a clean console,
     and nothing wider than a 360 px phone screen. Problems are collected on the driver rather
     than raised, so one run lists every page problem of a flow; `assert_no_problems` (called at
     the end of each test, and by the fixture) fails the test with all of them."""
     problems = []
-    for width in WIDTHS:
+    for width in widths:
         screenshot(driver, name, width)
         problems += axe_problems(driver, f"{name}@{width}")
         sideways = horizontal_overflow(driver)
         if sideways and width == 360:
             problems.append(f"layout {name}@{width}: the page scrolls sideways by {sideways} px")
-    driver.set_window_size(WIDTHS[-1], HEIGHT)
+    driver.set_window_size(1280, HEIGHT)
     problems += [f"{name}: {p}" for p in console_problems(driver, allow)]
     driver.problems.extend(problems)
 
@@ -301,7 +299,6 @@ class AccessLog:
     def lines_since_start(self) -> str:
         """Everything logged since this object was made, once a request made now is in the log
         (nginx writes the log in buffers, flushed every second)."""
-        from api_client import request
         marker = f"log-marker-{uuid.uuid4().hex}"
         request("GET", f"/api/time-zones?{marker}")
 
@@ -318,9 +315,4 @@ class AccessLog:
 
 
 def headers_of(url: str) -> dict:
-    from api_client import request
     return request("GET", url).headers
-
-
-def json_dump(value) -> str:
-    return json.dumps(value, indent=2, sort_keys=True)

@@ -5,8 +5,8 @@ headings, button text) and fall back to the pages' ids where text would be ambig
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
@@ -32,7 +32,7 @@ def to_hhmm(text: str) -> str:
 
 
 def wall_clock(instant: str, zone: str) -> str:
-    """An RFC 3339 instant as 'h:mm' in `zone` (matches '9:00 AM' and '09:00' via to_hhmm)."""
+    """An RFC 3339 instant's wall-clock time in `zone` as 'HH:mm' (what to_hhmm makes of a label)."""
     local = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
     return local.strftime("%H:%M")
 
@@ -41,11 +41,6 @@ def long_date(instant: str, zone: str) -> str:
     """'Tuesday, December 8, 2026': the instant's date in `zone`, as an en-US browser writes it."""
     local = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
     return f"{local:%A}, {local:%B} {local.day}, {local.year}"
-
-
-def times_in(text: str) -> list[str]:
-    """Every clock time in a text, as HH:mm."""
-    return [to_hhmm(m.group(0)) for m in CLOCK.finditer(text)]
 
 
 def range_start(text: str) -> str:
@@ -61,7 +56,7 @@ def range_start(text: str) -> str:
 
 
 # -------------------------------------------------------------------------------------------
-# The slot picker (booking page: prefix `schedule`; reschedule page: prefix `reschedule`)
+# The slot picker (the booking page's and the reschedule page's)
 
 class Picker:
     """The month grid and the chosen day's times; its element ids share a prefix (the picker
@@ -126,9 +121,6 @@ class Picker:
     def slot(self, start_time: str):
         return css(self.driver, f'#{self.prefix}-slots button.slot[data-start="{start_time}"]')
 
-    def status_text(self) -> str:
-        return self.driver.find_element(By.ID, f"{self.prefix}-status").text
-
 
 # -------------------------------------------------------------------------------------------
 # The booking page
@@ -185,11 +177,3 @@ def download(driver, link, folder: Path) -> str:
 
 def booking_status(driver) -> str:
     return css(driver, "#booking-status").text.strip()
-
-
-def cancel_with_reason(driver, reason: str) -> None:
-    button_named(driver, r"^Cancel meeting$").click()
-    text_appears(driver, r"Cancel this meeting\?")
-    fill(field_labelled(driver, r"^Reason"), reason)
-    button_named(driver, r"^Yes, cancel meeting$").click()
-    wait(driver).until(lambda d: booking_status(d) == "Cancelled")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import email
 import os
 import re
-import time
 from dataclasses import dataclass
 from email import policy
 from pathlib import Path
+
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(os.environ.get("RENDEZVOUS_ROOT", Path(__file__).resolve().parents[2]))
 MAIL_DIR = Path(os.environ.get("SMTP_SINK_DIR", ROOT / ".run" / "mail"))
@@ -24,6 +26,13 @@ class Mail:
     subject: str
     kind: str  # X-Rendezvous-Notification: confirmation, cancellation, reschedule, …
     text: str  # the text/plain part, decoded (base64 or not)
+    calendar: str  # the text/calendar attachment (the invitation), or ""
+
+    @property
+    def calendar_uid(self) -> str:
+        found = re.search(r"^UID:(.+?)\r?$", self.calendar, re.M)
+        assert found, f"no UID in the email's invitation:\n{self.calendar}"
+        return found.group(1)
 
     @property
     def manage_url(self) -> str:
@@ -41,16 +50,21 @@ class Mail:
 def _read(path: Path) -> Mail:
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     body = message.get_body(preferencelist=("plain",))
+    calendar = next((part.get_content() for part in message.walk()
+                     if part.get_content_type() == "text/calendar"), "")
+    if isinstance(calendar, bytes):
+        calendar = calendar.decode("utf-8", "replace")
     return Mail(path=path, to=str(message["To"] or ""), subject=str(message["Subject"] or ""),
                 kind=str(message["X-Rendezvous-Notification"] or ""),
-                text=body.get_content() if body is not None else "")
+                text=body.get_content() if body is not None else "", calendar=calendar)
 
 
 def wait_for_mail(to: str, since: float, kind: str | None = None, timeout: float = 30.0) -> Mail:
     """The first message to `to` (of `kind`) written after `since` (a time.time()); polls the folder."""
-    deadline = time.time() + timeout
     seen: list[str] = []
-    while True:
+
+    def arrived(_):
+        seen.clear()
         for path in sorted(MAIL_DIR.glob("*.eml")):
             try:
                 if path.stat().st_mtime < since - 1:
@@ -62,6 +76,9 @@ def wait_for_mail(to: str, since: float, kind: str | None = None, timeout: float
                 seen.append(f"{mail.kind}: {mail.subject}")
                 if kind is None or mail.kind == kind:
                     return mail
-        if time.time() > deadline:
-            raise AssertionError(f"no {kind or ''} email to {to} within {timeout}s in {MAIL_DIR} (saw {seen})")
-        time.sleep(0.25)
+        return False
+
+    try:
+        return WebDriverWait(None, timeout, poll_frequency=0.25).until(arrived)
+    except TimeoutException:
+        raise AssertionError(f"no {kind or ''} email to {to} within {timeout:.0f} s in {MAIL_DIR} (saw {seen})") from None

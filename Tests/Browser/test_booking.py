@@ -4,15 +4,14 @@ written: reschedule to another time, then cancel the moved booking with a reason
 from __future__ import annotations
 
 import re
-import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+
+from selenium.webdriver.common.by import By
 
 import api_client
 import browser
-import mailbox
 import pages
-from selenium.webdriver.common.by import By
-
+import smtp_sink
 from browser import button_named, check_view, css, field_labelled, fill, text_appears, wait
 
 HOST_ZONE = "Pacific/Auckland"        # UTC+13 in December
@@ -34,12 +33,12 @@ def assert_token_page_headers(url: str) -> None:
     assert "default-src 'none'" in csp and "script-src 'self'" in csp, f"{url}: CSP {csp!r}"
 
 
-def same_starts_allowing_expiry(shown: list[str], api: list[str]) -> bool:
-    """The page's starts equal the API's, but for starts at the front that expired between the
-    page's request and ours (a slot whose start passed is no longer offered)."""
-    now = datetime.now(timezone.utc).isoformat()
-    dropped = shown[: len(shown) - len(api)] if len(shown) >= len(api) else None
-    return dropped is not None and shown[len(dropped):] == api and all(s < now.replace("+00:00", "Z") for s in dropped)
+def same_starts(shown: list[str], api: list[str]) -> bool:
+    """The page offers the API's starts; starts at the front of the page's list may have passed
+    between the page's request and ours (a start that has passed is no longer offered)."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expired = len(shown) - len(api)
+    return expired >= 0 and shown[expired:] == api and all(start <= now for start in shown[:expired])
 
 
 def test_far_zone_invitee_books_and_gets_the_email(driver, started, tmp_path):
@@ -64,9 +63,8 @@ def test_far_zone_invitee_books_and_gets_the_email(driver, started, tmp_path):
     date = picker.choose_first_day()
     shown = picker.shown_slots()
     api_slots = host.slots(date, INVITEE_ZONE)
-    assert [s["start_time"] for s in shown] == [s["start_time"] for s in api_slots] or \
-        same_starts_allowing_expiry([s["start_time"] for s in shown], [s["start_time"] for s in api_slots]), \
-        f"page {[s['start_time'] for s in shown]} vs API {[s['start_time'] for s in api_slots]}"
+    page_starts, api_starts = [s["start_time"] for s in shown], [s["start_time"] for s in api_slots]
+    assert same_starts(page_starts, api_starts), f"page {page_starts} vs API {api_starts}"
     by_start = {s["start_time"]: s["start"] for s in api_slots}
     for slot in shown:
         if slot["start_time"] in by_start:
@@ -99,9 +97,11 @@ def test_far_zone_invitee_books_and_gets_the_email(driver, started, tmp_path):
     bookings = host.bookings()
     assert [(b["start_time"], b["invitee_email"], b["invitee_timezone"]) for b in bookings] == \
         [(chosen["start_time"], invitee_email, INVITEE_ZONE)]
-    mail = mailbox.wait_for_mail(invitee_email, started, kind="confirmation")
+    mail = smtp_sink.wait_for_mail(invitee_email, started, kind="confirmation")
     assert mail.manage_url == confirmation["manage_href"]
     assert bookings[0]["id"] in mail.reschedule_url
+    # The page's .ics and the email's invitation are one event (the same UID).
+    assert re.search(rf"^UID:{re.escape(mail.calendar_uid)}\r?$", ics, re.M), (mail.calendar_uid, ics)
     browser.assert_clean_console(driver)
     browser.assert_no_problems(driver)
 
@@ -117,7 +117,7 @@ def test_the_emails_links_reschedule_then_cancel(driver, started):
     }).expect(201).body
 
     # The links exactly as the confirmation email writes them.
-    mail = mailbox.wait_for_mail(invitee_email, started, kind="confirmation")
+    mail = smtp_sink.wait_for_mail(invitee_email, started, kind="confirmation")
     manage_url, reschedule_url = mail.manage_url, mail.reschedule_url
     assert manage_url.startswith(f"{api_client.GATEWAY}/bookings/{booked['id']}?token=")
     assert reschedule_url.startswith(f"{api_client.GATEWAY}/bookings/{booked['id']}/reschedule?token=")
@@ -136,10 +136,13 @@ def test_the_emails_links_reschedule_then_cancel(driver, started):
     text_appears(driver, r"Pick a new time")
     picker = pages.Picker(driver)
     assert picker.zone == INVITEE_ZONE
-    date = picker.choose_first_day()
+    picker.choose_first_day()  # the booked day: the first with free times
+    shown = picker.shown_slots()
+    current = [s for s in shown if s["start_time"] == start]
+    assert current and not current[0]["enabled"] and "current time" in current[0]["label"], shown
     check_view(driver, "07-reschedule")
     browser.assert_same_origin_resources(driver)
-    new = next(s for s in picker.shown_slots() if s["enabled"] and s["start_time"] != start)
+    new = next(s for s in shown if s["enabled"])
     picker.slot(new["start_time"]).click()
     text_appears(driver, r"Confirm the new time")
     assert pages.range_start(css(driver, "#new-time").text) == new["hhmm"]
@@ -152,7 +155,7 @@ def test_the_emails_links_reschedule_then_cancel(driver, started):
     assert pages.range_start(css(driver, "#booking-time").text) == new["hhmm"]
     wait(driver).until(lambda d: booked["id"] not in d.current_url)
     check_view(driver, "09-manage-after-reschedule")
-    moved_mail = mailbox.wait_for_mail(invitee_email, started, kind="reschedule")
+    moved_mail = smtp_sink.wait_for_mail(invitee_email, started, kind="reschedule")
     new_manage_url = moved_mail.manage_url
     new_id = re.search(r"/bookings/([0-9a-f-]{36})", new_manage_url).group(1)
     assert new_id != booked["id"] and driver.current_url == new_manage_url
@@ -167,6 +170,7 @@ def test_the_emails_links_reschedule_then_cancel(driver, started):
     button_named(driver, r"^Yes, cancel meeting$").click()
     wait(driver).until(lambda d: pages.booking_status(d) == "Cancelled")
     text_appears(driver, r"Your meeting has been cancelled")
+    text_appears(driver, r"Reason: A clash came up")
     check_view(driver, "11-manage-cancelled")
 
     # The API agrees: the old booking was rescheduled, the new one cancelled with the reason.
@@ -176,7 +180,8 @@ def test_the_emails_links_reschedule_then_cancel(driver, started):
     moved = api_client.booking_by_token(new_id, new_token)
     assert old["status"] == "rescheduled"
     assert moved["status"] == "cancelled" and moved["start_time"] == new["start_time"]
-    assert moved.get("rescheduled_from") in (None, booked["id"])
+    assert moved.get("cancel_reason") == "A clash came up"
+    assert moved.get("rescheduled_from", booked["id"]) == booked["id"]
     assert host.booking(new_id)["status"] == "cancelled"
 
     # The old link now says it manages nothing more (and offers no buttons).
@@ -189,7 +194,6 @@ def test_the_emails_links_reschedule_then_cancel(driver, started):
 
 
 def next_days(count: int) -> tuple[str, str]:
-    """Today … today + count - 1 as dates (UTC's today is early enough in every zone here)."""
-    from datetime import date, timedelta
-    today = date.today() - timedelta(days=1)
-    return today.isoformat(), (today + timedelta(days=count)).isoformat()
+    """A date range from yesterday (UTC) over `count` days: it holds today in every zone."""
+    start = date.today() - timedelta(days=1)
+    return start.isoformat(), (start + timedelta(days=count)).isoformat()

@@ -49,7 +49,12 @@ def type_date(control, iso: str) -> None:
     control.send_keys(f"{d.month:02d}{d.day:02d}{d.year}")
 
 
-def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
+def host_bookings(token: str) -> list[tuple[str, str]]:
+    data = api_client.request("GET", "/api/bookings", token=token).expect(200).body["data"]
+    return [(b["invitee_name"], b["status"]) for b in data]
+
+
+def test_host_sets_up_in_the_console_and_sees_a_booking(browsers):
     console = browsers()
     gateway_log = browser.AccessLog()
     slug = api_client.unique("console")
@@ -180,6 +185,15 @@ def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
     assert INVITEE_ZONE in booking.text  # "Their time: … (Europe/London)"
     check_view(console, "27-console-bookings")
 
+    # Cancelling asks first (a dialog); keeping the meeting changes nothing.
+    button_named(console, r"^Cancel the meeting with Gus Guest", root=booking).click()
+    dialog = css(console, "dialog[open]")
+    assert "Cancel the meeting with Gus Guest?" in dialog.text
+    check_view(console, "28-console-cancel-dialog")
+    button_named(console, r"^Keep meeting$", root=dialog).click()
+    wait(console).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
+    assert host_bookings(token) == [("Gus Guest", "confirmed")]
+
     # A reload keeps the host logged in (on the same view).
     console.refresh()
     heading(console, "Bookings")
@@ -187,14 +201,28 @@ def test_host_sets_up_in_the_console_and_sees_a_booking(browsers, started):
     assert "Gus Guest" in css(console, "#bookings-list").text
     seen()
 
-    # The remaining views: calendars and profile.
+    # The remaining views: past bookings, calendars, profile, editing a type, the narrow menu.
+    clickable(console, (By.LINK_TEXT, "Past")).click()
+    wait(console).until(lambda d: d.current_url.endswith("/host/bookings/past"))
+    heading(console, "Bookings")
+    check_view(console, "29-console-bookings-past")
     go(console, "Calendars", "Calendar connections")
     seen()
-    check_view(console, "28-console-calendars")
+    check_view(console, "30-console-calendars")
     go(console, "Profile and links", "Profile and links")
     seen()
     assert f"/{slug}/strategy-session" in css(console, "#share-type-links").text
-    check_view(console, "29-console-profile")
+    check_view(console, "31-console-profile")
+    go(console, "Meeting types", "Meeting types")
+    button_named(console, r"^Edit Strategy session$").click()
+    heading(console, "Edit “Strategy session”")
+    assert field_labelled(console, r"^Duration").get_attribute("value") == "45"
+    check_view(console, "32-console-type-edit")
+    seen()
+    console.set_window_size(360, browser.HEIGHT)
+    button_named(console, r"^Menu$").click()
+    css(console, "#console-nav a[href='/host/hours']")
+    check_view(console, "33-console-menu-open", widths=(360,))
 
     # Logging out and in again.
     button_named(console, r"^Log out$").click()

@@ -357,7 +357,8 @@ export function confirmDialog({ title, message, confirmLabel, busyLabel = 'Worki
         errorSlot.show('error', describeError(error));
       }
     });
-    document.body.append(dialog);
+    // Inside the main landmark, so every text of the page is in one.
+    (document.querySelector('main') || document.body).append(dialog);
     dialog.showModal();
     // First focus: the first form control of the body, else the safe choice (cancel).
     const firstControl = body?.querySelector?.('input, textarea, select');

@@ -60,6 +60,9 @@ export function formatTimeRange(start, end, zone) {
   const f = formatter({ ...TIME, timeZone: zoneIsSupported(zone) ? zone : 'UTC' });
   const a = new Date(start);
   const b = new Date(end);
+  // A meeting that ends on the next day (in this zone): both ends as times, the end marked,
+  // since formatRange would repeat the full dates under a line that already names the day.
+  if (dateInZone(a, zone) !== dateInZone(b, zone)) return `${f.format(a)} – ${f.format(b)} (next day)`;
   return typeof f.formatRange === 'function' ? f.formatRange(a, b) : `${f.format(a)} – ${f.format(b)}`;
 }
 
