@@ -148,7 +148,14 @@ let package = Package(
             path: "Tests/ProviderFakes",
             swiftSettings: swiftSettings
         ),
+        // The integration service alone: providers' wire formats, CalDAV against Radicale, the fakes.
         tests("IntegrationServiceTests", [
+            "IntegrationService", "ProviderFakes", "Cryptography", "Curl", "ICalendar", "SchedulingCore",
+            hummingbird, logging, nioConcurrency, nioCore, lifecycle,
+        ]),
+        // Flows across services, each live on loopback: calendars with availability and booking,
+        // ids through every route, email and event.
+        tests("EndToEndTests", [
             "IntegrationService", "ProviderFakes", "AvailabilityService", "BookingService", "NotifierService", "TestSupport",
             "AMQP", "Cryptography", "Curl", "Events", "ICalendar", "Postgres", "SchedulingCore", "ServiceRuntime",
             hummingbird, logging, nioConcurrency, nioCore, lifecycle,
