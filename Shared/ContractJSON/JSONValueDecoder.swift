@@ -78,6 +78,9 @@ final class JSONValueDecoder: Decoder, SingleValueDecodingContainer {
 
     func unwrapString(_ value: JSONValue, key: JSONCodingKey?) throws -> String {
         guard case .string(let string) = value else { throw wrongKind(String.self, expected: "a string", found: value, key: key) }
+        // JSON allows `\u0000`; nothing behind the API does (C strings end there, PostgreSQL's
+        // text and jsonb refuse it), so it is the field's error here, not a failure later.
+        guard !string.utf8.contains(0) else { throw corrupted("must not contain the NUL character (\\u0000)", key: key) }
         return string
     }
 

@@ -9,6 +9,11 @@ extension Dictionary: StringKeyedDictionaryDecodable where Key == String, Value:
     static func decodeRawKeys(of object: JSONObject, with decoder: JSONValueDecoder) throws -> Self {
         var result = Self(minimumCapacity: object.count)
         for (key, value) in object {
+            guard !key.utf8.contains(0) else {
+                throw DecodingError.dataCorrupted(DecodingError.Context(
+                    codingPath: decoder.codingPath + [JSONCodingKey(key)], debugDescription: "must not contain the NUL character (\\u0000)"
+                ))
+            }
             result[key] = try decoder.unwrap(value, as: Value.self, key: JSONCodingKey(key))
         }
         return result

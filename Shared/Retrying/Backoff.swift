@@ -13,12 +13,12 @@ package struct Backoff: Sendable, Hashable {
     /// from `[delay × (1 − jitter), delay]`, so it never exceeds the doubling or the cap.
     package var jitter: Double
 
-    /// - Precondition: `initial` is positive, `maximum` ≥ `initial`, `jitter` in 0...1.
+    /// Settings out of range are brought into it rather than refused (they come from
+    /// configuration): `initial` at least a nanosecond, `maximum` at least `initial`, `jitter` in 0...1.
     package init(initial: Duration, maximum: Duration, jitter: Double = 0) {
-        precondition(initial > .zero && maximum >= initial && (0...1).contains(jitter), "a backoff needs 0 < initial ≤ maximum and jitter in 0...1")
-        self.initial = initial
-        self.maximum = maximum
-        self.jitter = jitter
+        self.initial = max(initial, .nanoseconds(1))
+        self.maximum = max(maximum, self.initial)
+        self.jitter = min(max(jitter.isNaN ? 0 : jitter, 0), 1)
     }
 
     /// The wait after `failures` failures in a row (1 → `initial`, 2 → twice that, …), capped;

@@ -80,7 +80,7 @@ package struct ScheduleRepository: Sendable {
 
     private static func meetingTypeAndHost(_ row: PostgresRow) throws -> (MeetingType, SchedulingHost) {
         let zoneName = try row.decode("time_zone", as: String.self)
-        guard let zone = NamedTimeZone(zoneName) else {
+        guard let zone = NamedTimeZone(stored: zoneName) else {
             throw PostgresError(kind: .decoding, message: "unknown time zone \(zoneName)")
         }
         let hostID = try row.decode("user_id", as: UUID.self)

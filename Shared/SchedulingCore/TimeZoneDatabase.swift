@@ -11,17 +11,30 @@ import Foundation
 /// (`$TZDIR` or `/usr/share/zoneinfo`): its `tzdata.zi` lists every zone (`Z name …`) and link
 /// (`L target name`). Reading a constant system file once is no more I/O than `TimeZone` itself does.
 package struct TimeZoneDatabase: Sendable {
-    /// Every zone and link name.
-    package let names: Set<String>
+    /// Every zone and link name of the database that names a zone here (see `zones`).
+    package var names: Set<String> { Set(zones.keys) }
     /// Each link's target (`Asia/Calcutta` → `Asia/Kolkata`).
     package let links: [String: String]
+    /// The zone of each name, resolved once: a look-up is a dictionary read, never Foundation's
+    /// process-wide time-zone cache (the slots route checks a name on every request). A name the
+    /// toolchain's ICU data cannot open, nor its link's target (a zone newer than ICU), is left
+    /// out, so no name is listed that the API would then refuse.
+    package let zones: [String: TimeZone]
 
-    /// The machine's database, read once.
+    /// The machine's database, read once (services read it at start: `ServiceApplication`).
     package static let system = TimeZoneDatabase.load()
 
     package init(names: Set<String>, links: [String: String]) {
-        self.names = names
         self.links = links
+        var zones: [String: TimeZone] = [:]
+        for name in names {
+            // ICU knows every name of the database but may, in a build older than the tzdata
+            // package, lack a new link: then the link's target is the same zone.
+            if let zone = TimeZone(identifier: name) ?? links[name].flatMap({ TimeZone(identifier: $0) }) {
+                zones[name] = zone
+            }
+        }
+        self.zones = zones
     }
 
     /// Reads `tzdata.zi` from `directory` (by default `$TZDIR`, else `/usr/share/zoneinfo`); where a
@@ -72,10 +85,7 @@ package struct TimeZoneDatabase: Sendable {
 
     /// The zone `name` denotes, or `nil` when the name is not in this database.
     package func zone(named name: String) -> TimeZone? {
-        guard names.contains(name) else { return nil }
-        // ICU knows every name of the database but may, in a build older than the tzdata package,
-        // lack a new link: then the link's target is the same zone.
-        return TimeZone(identifier: name) ?? links[name].flatMap { TimeZone(identifier: $0) }
+        zones[name]
     }
 }
 
@@ -91,6 +101,14 @@ package struct NamedTimeZone: Hashable, Sendable {
     /// (`Mars/Olympus`, `utc+5`, `GMT+5`, an empty string, another letter case).
     package init?(_ name: String, in database: TimeZoneDatabase = .system) {
         guard let zone = database.zone(named: name) else { return nil }
+        self.name = name
+        self.timeZone = zone
+    }
+
+    /// A name read back from storage: one the database no longer has (a zone removed by a newer
+    /// tzdata) still opens if Foundation can, so stored data keeps working; nil only when neither can.
+    package init?(stored name: String, in database: TimeZoneDatabase = .system) {
+        guard let zone = database.zone(named: name) ?? TimeZone(identifier: name) else { return nil }
         self.name = name
         self.timeZone = zone
     }

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Postgres
 import Redis
+import SchedulingCore
 import ServiceLifecycle
 
 /// What makes one service different from the others: its name, port, routes and background work.
@@ -56,6 +57,9 @@ package func buildApplication(
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let registry = MetricsRegistry.shared
+    // The zone database is read and resolved here, before the first request needs it.
+    let zones = TimeZoneDatabase.system.zones.count
+    logger.debug("time-zone database read", metadata: ["zones": "\(zones)"])
     let database = Database(configuration: configuration, applicationName: definition.name, logger: logger)
     let redis = RedisClient(configuration: configuration.redis, logger: logger)
     let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)

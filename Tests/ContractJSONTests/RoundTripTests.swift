@@ -14,11 +14,20 @@ struct RoundTripTests {
         let value = BookingResponse(
             id: UUID(), meetingTypeID: UUID(), userID: -3, calendarEventId: "evt/1", hostURL: URL(string: "https://example.com/x")!,
             startTime: Fixtures.instant, durationMinutes: 45, price: 0.1, confirmed: false,
-            inviteeNote: "quote \" backslash \\ newline \n NUL \u{0} emoji 😀 accent e\u{301}",
+            inviteeNote: "quote \" backslash \\ newline \n emoji 😀 accent e\u{301}",
             answers: ["my_topic": "a", "Other Key": "b"], tags: [], reminderOffsets: [Int.min, Int.max],
             schedule: ScheduleBody(timeZone: "UTC", rules: [WeeklyRuleBody(dayOfWeek: 0, startTime: "00:00", endTime: "24:00")])
         )
         #expect(try roundTrip(value) == value)
+    }
+
+    @Test("a NUL character is written escaped, and read back as the field's error: nothing behind the API can hold it")
+    func nul() throws {
+        struct Note: Codable, Equatable { var note: String; var map: [String: String] }
+        let bytes = try Fixtures.encoder.encode(Note(note: "a\u{0}b", map: [:]))
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#""note":"a\u0000b""#))
+        #expect(throws: DecodingError.self) { try Fixtures.decoder.decode(Note.self, from: bytes) }
+        #expect(throws: DecodingError.self) { try Fixtures.decoder.decode(Note.self, from: Array(#"{"note": "x", "map": {"k\u0000": "v"}}"#.utf8)) }
     }
 
     @Test("numbers at their edges")

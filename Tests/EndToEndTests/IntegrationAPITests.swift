@@ -134,6 +134,10 @@ struct IntegrationAPITests {
             #expect(again.headers.first(name: "Location") == "/host/calendars?error=validation_failed&provider=google")
             // An API client still gets problem JSON.
             #expect(try await h.request(.get, callback).status == 422)
+            // The address the browser is sent to holds only our words, never the path as sent.
+            let forged = try await h.request(.get, h.integration.baseURL + "/api/integrations/x&connected=google/callback?code=c&state=s", headers: html)
+            #expect(forged.status == 303)
+            #expect(forged.headers.first(name: "Location") == "/host/calendars?error=not_found")
         } catch {
             await h.stop()
             throw error

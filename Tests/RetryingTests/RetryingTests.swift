@@ -42,6 +42,14 @@ struct RetryingTests {
         #expect(seen.count > 100)
     }
 
+    @Test("settings out of range are brought into it: a maximum below the initial wait, a zero wait, jitter outside 0...1")
+    func clamped() {
+        #expect(Backoff(initial: .seconds(15), maximum: .seconds(10)).delay(afterFailures: 3) == .seconds(15))
+        #expect(Backoff(initial: .zero, maximum: .seconds(1)).delay(afterFailures: 1) == .nanoseconds(1))
+        #expect(Backoff(initial: .seconds(1), maximum: .seconds(1), jitter: 7).jitter == 1)
+        #expect(Backoff(initial: .seconds(1), maximum: .seconds(1), jitter: -1).jitter == 0)
+    }
+
     @Test("a running count: next after each failure, reset after a success")
     func attempts() {
         var attempts = Backoff(initial: .seconds(1), maximum: .seconds(4)).attempts()

@@ -74,6 +74,7 @@ struct ServiceRuntimeTests {
         (#"{"duration_minutes": 30}"#, "name", "is required"),
         (#"{"name": "x", "duration_minutes": "thirty"}"#, "duration_minutes", "must be an integer, not a string"),
         (#"{"name": "x", "duration_minutes": 30.5}"#, "duration_minutes", "must be an integer"),
+        (#"{"name": "a\u0000b", "duration_minutes": 30}"#, "name", #"must not contain the NUL character (\u0000)"#),
         (#"{"name": null, "duration_minutes": 30}"#, "name", "must not be null"),
         (#"{"name": "x", "duration_minutes": 30, "tags": ["a", 1]}"#, "tags[1]", "must be a string, not a number"),
     ])

@@ -145,7 +145,24 @@ struct BookingWorkflow: Sendable {
     // MARK: Cancel
 
     func cancel(_ id: UUID, access: BookingAccess, reason: String?, requestID: String) async throws -> Booking {
-        let (booking, changed) = try await database.primary.withTransaction { tx -> (Booking, Bool) in
+        let booking: Booking
+        let changed: Bool
+        do {
+            (booking, changed) = try await cancelling(id, access: access, reason: reason, requestID: requestID)
+        } catch {
+            metrics.operation("cancel", Self.statusLabel(error))
+            throw error
+        }
+        metrics.operation("cancel", changed ? "success" : "noop")
+        if changed {
+            await cache.invalidate(host: booking.hostUserID)
+            logger.info("booking cancelled", metadata: ["booking.id": "\(id.uuidString.lowercased())"])
+        }
+        return booking
+    }
+
+    private func cancelling(_ id: UUID, access: BookingAccess, reason: String?, requestID: String) async throws -> (Booking, Bool) {
+        try await database.primary.withTransaction { tx -> (Booking, Bool) in
             guard let booking = try await bookings.find(id, in: tx, forUpdate: true), access.mayManage(booking) else {
                 throw Problem.bookingNotFound
             }
@@ -156,12 +173,6 @@ struct BookingWorkflow: Sendable {
             try await events.cancelled(cancelled, reason: reason, by: access.actor, requestID: requestID, in: tx)
             return (cancelled, true)
         }
-        metrics.operation("cancel", changed ? "success" : "noop")
-        if changed {
-            await cache.invalidate(host: booking.hostUserID)
-            logger.info("booking cancelled", metadata: ["booking.id": "\(id.uuidString.lowercased())"])
-        }
-        return booking
     }
 
     // MARK: Reschedule

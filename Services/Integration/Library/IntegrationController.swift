@@ -68,8 +68,12 @@ struct IntegrationController: Sendable {
             guard wantsPage else { return try ContractResponseEncoder().encode(connected, from: request, context: context) }
             return Self.seeOther("/host/calendars?connected=\(connected.provider)")
         } catch let problem as Problem where wantsPage {
-            let provider = context.parameters.get("key") ?? ""
-            let query = "error=\(problem.code)&provider=\(provider)".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "error=\(problem.code)"
+            // Only words we chose go into the page's address: a known provider, a contract code
+            // (never the path segment as sent, which could carry `&connected=…`).
+            var query = "error=\(problem.code)"
+            if let provider = context.parameters.get("key").flatMap(Provider.init(rawValue:)), provider.usesOAuth {
+                query += "&provider=\(provider.rawValue)"
+            }
             return Self.seeOther("/host/calendars?\(query)")
         }
     }

@@ -55,7 +55,7 @@ package struct IntegrationRecord: Sendable, Equatable {
         hostTimeZone = try row.decode("time_zone")
     }
 
-    package var timeZone: TimeZone { NamedTimeZone(hostTimeZone)?.timeZone ?? TimeZone(secondsFromGMT: 0)! }
+    package var timeZone: TimeZone { NamedTimeZone(stored: hostTimeZone)?.timeZone ?? TimeZone(secondsFromGMT: 0)! }
 }
 
 /// A push channel (Google watch channel or Graph subscription).

@@ -14,7 +14,7 @@ struct MeetingTimeFormatter: Sendable {
 
     /// `date` in `zoneIdentifier` (UTC when the zone is unknown).
     func localTime(_ date: Date, in zoneIdentifier: String) -> LocalTime {
-        let known = NamedTimeZone(zoneIdentifier)?.timeZone
+        let known = NamedTimeZone(stored: zoneIdentifier)?.timeZone
         let zone = known ?? TimeZone(identifier: "UTC")!
         // Foundation names UTC "GMT"; a host who chose UTC reads UTC.
         let identifier = known == nil ? "UTC" : zoneIdentifier

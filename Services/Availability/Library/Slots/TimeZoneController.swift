@@ -10,7 +10,7 @@ import ServiceRuntime
 struct TimeZoneController: Sendable {
     private static let body: ByteBuffer = {
         struct List: Encodable { var data: [String] }
-        let bytes = (try? ContractJSONEncoder.contract.encode(List(data: TimeZoneDatabase.system.names.sorted()))) ?? Array(#"{"data":[]}"#.utf8)
+        let bytes = (try? ContractJSONEncoder.contract.encode(List(data: TimeZoneDatabase.system.zones.keys.sorted()))) ?? Array(#"{"data":[]}"#.utf8)
         return ByteBuffer(bytes: bytes)
     }()
 
