@@ -140,17 +140,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What several test targets share (bodies that break the contract's JSON, …).
-        .target(name: "TestSupport", dependencies: ["AMQP", logging], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["AMQP", logging, hummingbird, nioConcurrency, lifecycle], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         // Local fakes of Google Calendar + OAuth and Microsoft Graph + identity, for tests only.
         .target(
             name: "ProviderFakes",
-            dependencies: ["Curl", "Cryptography", logging, hummingbird, httpTypes, nioConcurrency, nioCore, lifecycle],
+            dependencies: ["Curl", "Cryptography", "TestSupport", logging, hummingbird, httpTypes, nioConcurrency, nioCore, lifecycle],
             path: "Tests/ProviderFakes",
             swiftSettings: swiftSettings
         ),
         // The integration service alone: providers' wire formats, CalDAV against Radicale, the fakes.
         tests("IntegrationServiceTests", [
-            "IntegrationService", "ProviderFakes", "Cryptography", "Curl", "ICalendar", "SchedulingCore",
+            "IntegrationService", "ProviderFakes", "Cryptography", "Curl", "ICalendar", "SchedulingCore", "TestSupport",
             hummingbird, logging, nioConcurrency, nioCore, lifecycle,
         ]),
         // Flows across services, each live on loopback: calendars with availability and booking,
@@ -167,7 +167,7 @@ let package = Package(
         tests("PostgresTests", ["Postgres", "TestSupport", logging]),
         tests("RedisTests", ["Redis", "TestSupport", logging]),
         tests("AMQPTests", ["AMQP", "TestSupport", logging]),
-        tests("CurlTests", ["Curl", hummingbird, httpTypes, logging, nioCore, nioPosix, lifecycle]),
+        tests("CurlTests", ["Curl", "TestSupport", hummingbird, httpTypes, logging, nioCore, nioPosix, lifecycle]),
         tests("CryptographyTests", ["Cryptography"]),
         tests("EventsTests", ["Events", "ServiceRuntime", "TestSupport", "AMQP", "Postgres", logging, lifecycle]),
         tests("AvailabilityServiceTests", [

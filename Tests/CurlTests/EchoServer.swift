@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TestSupport
 
 /// What `/echo` answers: the request as the server saw it.
 struct EchoReply: Codable, Equatable {
@@ -70,32 +71,7 @@ func withEchoServer(_ body: @Sendable (_ baseURL: String) async throws -> Void) 
         return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(repeating: UInt8(ascii: "a"), count: count)))
     }
 
-    var logger = Logger(label: "curl-tests.echo-server")
-    logger.logLevel = .warning
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(
-        router: router,
-        configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        },
-        logger: logger
-    )
-    let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await serviceGroup.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw EchoServerFailure() }
-        do {
-            try await body("http://127.0.0.1:\(port)")
-        } catch {
-            await serviceGroup.triggerGracefulShutdown()
-            throw error
-        }
-        await serviceGroup.triggerGracefulShutdown()
-        try await group.waitForAll()
-    }
+    try await withLocalServer(router, label: "curl-tests.echo-server", body)
 }
 
 struct EchoServerFailure: Error {}

@@ -8,6 +8,7 @@ import NIOCore
 import ProviderFakes
 import ServiceLifecycle
 import Testing
+import TestSupport
 
 /// Walks both provider fakes over HTTP with `CurlHTTPClient`, as the integration service will.
 @Suite struct ProviderFakesTests {
@@ -541,30 +542,7 @@ func withReceiver(_ body: (Receiver) async throws -> Void) async throws {
     router.post("/silent") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
     }
-    var logger = Logger(label: "provider-fakes-tests.receiver")
-    logger.logLevel = .warning
-    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let app = Application(
-        router: router,
-        configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        },
-        logger: logger
-    )
-    let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await serviceGroup.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        do {
-            try await body(Receiver(url: "http://127.0.0.1:\(port)", log: log))
-        } catch {
-            await serviceGroup.triggerGracefulShutdown()
-            throw error
-        }
-        await serviceGroup.triggerGracefulShutdown()
-        try await group.waitForAll()
+    try await withLocalServer(router, label: "provider-fakes-tests.receiver") { url in
+        try await body(Receiver(url: url, log: log))
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
+import TestSupport
 
 /// A Hummingbird server on `127.0.0.1` (a free port) that hands every request to one handler.
 ///
@@ -15,15 +16,12 @@ final class FakeHTTPServer: Sendable {
     typealias Handler = @Sendable (FakeRequest) async -> FakeResponse
 
     /// `http://127.0.0.1:PORT`.
-    let baseURL: String
-    private let serviceGroup: ServiceGroup
-    private let running: NIOLockedValueBox<Task<Void, any Error>?>
+    var baseURL: String { server.baseURL }
+    private let server: LocalServer
     private let handler: NIOLockedValueBox<Handler?>
 
-    private init(baseURL: String, serviceGroup: ServiceGroup, running: Task<Void, any Error>, handler: NIOLockedValueBox<Handler?>) {
-        self.baseURL = baseURL
-        self.serviceGroup = serviceGroup
-        self.running = NIOLockedValueBox(running)
+    private init(server: LocalServer, handler: NIOLockedValueBox<Handler?>) {
+        self.server = server
         self.handler = handler
     }
 
@@ -59,38 +57,14 @@ final class FakeHTTPServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
             )
         }
-        var logger = Logger(label: label)
-        logger.logLevel = .warning
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        let serviceGroup = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
-        // The fake outlives this call, so the group runs in a task that `shutdown()` ends.
-        let running = Task { try await serviceGroup.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            await serviceGroup.triggerGracefulShutdown()
-            _ = try? await running.value
-            throw FakeServerStartFailure()
-        }
-        return FakeHTTPServer(baseURL: "http://127.0.0.1:\(port)", serviceGroup: serviceGroup, running: running, handler: handlerBox)
+        let server = try await LocalServer.start(responder, label: label)
+        return FakeHTTPServer(server: server, handler: handlerBox)
     }
 
     /// Stops the server and waits for it; later calls do nothing.
     func shutdown() async {
         handler.withLockedValue { $0 = nil } // breaks the fake ↔ server reference cycle
-        guard let task = running.withLockedValue({ task in defer { task = nil }; return task }) else { return }
-        await serviceGroup.triggerGracefulShutdown()
-        _ = try? await task.value
+        await server.shutdown()
     }
 }
 
-/// The fake's server did not report a port.
-package struct FakeServerStartFailure: Error {}
