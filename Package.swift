@@ -104,8 +104,9 @@ let package = Package(
         // The schedule and busy time the engine reads, shared by availability and booking.
         shared("ScheduleStore", ["Postgres", "SchedulingCore"]),
 
-        // RFC 5545 text (escaping, folding, UTC times): invitations and CalDAV objects.
-        shared("ICalendar"),
+        // RFC 5545: text (escaping, folding, UTC times) for invitations and CalDAV objects, and the
+        // reader of calendar objects (components, dates in their zones, durations, recurrence, busy time).
+        shared("ICalendar", ["SchedulingCore"]),
 
         // Events between services: envelope, transactional outbox, relay, idempotent consumers.
         shared("Events", [

@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 import SchedulingCore
 import Testing
 @testable import IntegrationService

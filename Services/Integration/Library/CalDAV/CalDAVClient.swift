@@ -1,5 +1,6 @@
 import Curl
 import Foundation
+import ICalendar
 
 /// A CalDAV (RFC 4791) client for one account: finds its calendar, reads busy time from it and
 /// writes and removes the meetings Rendezvous books.

@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 
 /// Reads the busy time of iCalendar objects (RFC 5545) into ``ExternalBusyEvent``s.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 import SchedulingCore
 
 /// Instants from the providers' date and time forms.

@@ -64,7 +64,8 @@ package struct ICalendarTimeZones: Sendable {
     }
 
     /// The Windows zone names seen most in calendars, to their IANA zone (CLDR's mapping).
-    static let windowsZones: [String: String] = [
+    /// Common Windows zone names (Outlook, Exchange, Graph) and the IANA zone each stands for.
+    package static let windowsZones: [String: String] = [
         "UTC": "UTC",
         "GMT Standard Time": "Europe/London",
         "Greenwich Standard Time": "Atlantic/Reykjavik",
