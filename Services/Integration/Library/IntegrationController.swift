@@ -91,7 +91,7 @@ struct IntegrationController: Sendable {
             // The host declined, or the provider refused the request; the state is spent either way.
             if let state = query["state"] {
                 _ = try? await database.withConnection {
-                    try await IntegrationRepository.consumeState(hash: CredentialVault.digest(String(state)), provider: provider, in: $0)
+                    try await OAuthStateRepository.consumeState(hash: CredentialVault.digest(String(state)), provider: provider, in: $0)
                 }
             }
             let description = query["error_description"].map { ": \($0)" } ?? ""
@@ -222,7 +222,7 @@ struct IntegrationController: Sendable {
         let host = try context.requireHost()
         let record = try await owned(context, host: host)
         // Stop pushes first (best effort: a channel we cannot stop expires on its own).
-        let channelList = try await database.withConnection { try await IntegrationRepository.channels(integration: record.id, in: $0) }
+        let channelList = try await database.withConnection { try await PushChannelRepository.channels(integration: record.id, in: $0) }
         for channel in channelList {
             try? await channels.stop(channel, of: record)
         }
@@ -266,7 +266,7 @@ struct IntegrationController: Sendable {
             await coordinator.request(record.id, ignoringBackoff: true)
             guard record.provider.usesOAuth else { return }
             do {
-                for channel in try await database.withConnection({ try await IntegrationRepository.channels(integration: record.id, in: $0) }) {
+                for channel in try await database.withConnection({ try await PushChannelRepository.channels(integration: record.id, in: $0) }) {
                     try await channels.stop(channel, of: record)
                 }
                 try await channels.register(record)

@@ -77,7 +77,8 @@ package struct PushChannelRecord: Sendable, Equatable {
     }
 }
 
-/// The SQL of the integration service's tables.
+/// The SQL of `calendar_integrations`, and of the busy time a sync writes for one
+/// (`external_busy_intervals`). Push channels, OAuth states and meeting links have their own.
 package enum IntegrationRepository {
     static let columns = """
         i.id, i.host_user_id, i.provider, i.account, i.calendar_id, i.server_url, i.status, i.sealed_secret,
@@ -311,126 +312,5 @@ package enum IntegrationRepository {
             ORDER BY i.last_synced_at NULLS FIRST
             LIMIT \(limit)
             """).map { try $0.decode("id", as: UUID.self) }
-    }
-
-    // MARK: Push channels
-
-    package static func insertChannel(
-        channelID: String, integration: UUID, provider: Provider, resourceID: String?, tokenHash: String, expiresAt: Date,
-        in session: PostgresSession
-    ) async throws {
-        try await session.query("""
-            INSERT INTO calendar_push_channels (channel_id, integration_id, provider, resource_id, token_hash, expires_at)
-            VALUES (\(channelID), \(integration), \(provider.rawValue), \(resourceID), \(tokenHash), \(expiresAt))
-            ON CONFLICT (channel_id) DO UPDATE SET resource_id = excluded.resource_id, token_hash = excluded.token_hash,
-                expires_at = excluded.expires_at
-            """)
-    }
-
-    package static func channel(_ id: String, in session: PostgresSession) async throws -> PushChannelRecord? {
-        try await session.query("SELECT * FROM calendar_push_channels WHERE channel_id = \(id)").first.map(PushChannelRecord.init)
-    }
-
-    package static func channels(integration: UUID, in session: PostgresSession) async throws -> [PushChannelRecord] {
-        try await session.query("SELECT * FROM calendar_push_channels WHERE integration_id = \(integration)").map(PushChannelRecord.init)
-    }
-
-    /// Channels of active OAuth integrations that expire within `within`.
-    package static func expiringChannels(within: Duration, hosts: [UUID]? = nil, in session: PostgresSession) async throws -> [PushChannelRecord] {
-        let seconds = Double(within.components.seconds)
-        return try await session.query("""
-            SELECT c.* FROM calendar_push_channels c JOIN calendar_integrations i ON i.id = c.integration_id
-            WHERE i.status = 'active' AND c.expires_at < now() + make_interval(secs => \(seconds))
-              AND (\(hosts == nil) OR i.host_user_id = ANY(\(hosts ?? [])::uuid[]))
-            ORDER BY c.expires_at LIMIT 100
-            """).map(PushChannelRecord.init)
-    }
-
-    /// Active OAuth integrations with no channel at all (registration failed, or a channel was removed).
-    package static func withoutChannel(limit: Int, hosts: [UUID]? = nil, in session: PostgresSession) async throws -> [UUID] {
-        try await session.query("""
-            SELECT i.id FROM calendar_integrations i
-            WHERE i.status = 'active' AND i.provider IN ('google', 'microsoft')
-              AND (\(hosts == nil) OR i.host_user_id = ANY(\(hosts ?? [])::uuid[]))
-              AND NOT EXISTS (SELECT 1 FROM calendar_push_channels c WHERE c.integration_id = i.id)
-              AND (i.retry_not_before IS NULL OR i.retry_not_before <= now())
-            LIMIT \(limit)
-            """).map { try $0.decode("id", as: UUID.self) }
-    }
-
-    package static func updateChannelExpiry(_ id: String, expiresAt: Date, in session: PostgresSession) async throws {
-        try await session.query("UPDATE calendar_push_channels SET expires_at = \(expiresAt) WHERE channel_id = \(id)")
-    }
-
-    package static func deleteChannel(_ id: String, in session: PostgresSession) async throws {
-        try await session.query("DELETE FROM calendar_push_channels WHERE channel_id = \(id)")
-    }
-
-    // MARK: OAuth states
-
-    package static func insertState(
-        hash: String, host: UUID, provider: Provider, sealedVerifier: String, redirectURI: String, expiresAt: Date, in session: PostgresSession
-    ) async throws {
-        try await session.query("""
-            INSERT INTO oauth_states (state_hash, host_user_id, provider, sealed_code_verifier, redirect_uri, expires_at)
-            VALUES (\(hash), \(host), \(provider.rawValue), \(sealedVerifier), \(redirectURI), \(expiresAt))
-            """)
-    }
-
-    /// Takes the state (single use): nil when unknown, used, expired or for another provider.
-    package static func consumeState(
-        hash: String, provider: Provider, in session: PostgresSession
-    ) async throws -> (host: UUID, sealedVerifier: String, redirectURI: String)? {
-        let rows = try await session.query("""
-            DELETE FROM oauth_states WHERE state_hash = \(hash)
-            RETURNING host_user_id, provider, sealed_code_verifier, redirect_uri, expires_at > now() AS live
-            """)
-        guard let row = rows.first, try row.decode("live", as: Bool.self), try row.decode("provider", as: String.self) == provider.rawValue else {
-            return nil
-        }
-        return (try row.decode("host_user_id"), try row.decode("sealed_code_verifier"), try row.decode("redirect_uri"))
-    }
-
-    @discardableResult
-    package static func purgeExpiredStates(in session: PostgresSession) async throws -> Int {
-        try await session.query("DELETE FROM oauth_states WHERE expires_at < now()").affectedRows
-    }
-
-    // MARK: Links of written-back meetings
-
-    package static func link(booking: UUID, integration: UUID, in session: PostgresSession) async throws -> String? {
-        try await session.query("""
-            SELECT external_event_id FROM calendar_event_links WHERE booking_id = \(booking) AND integration_id = \(integration)
-            """).first.map { try $0.decode("external_event_id", as: String.self) }
-    }
-
-    /// The links of a booking, with their integrations.
-    package static func links(booking: UUID, in session: PostgresSession) async throws -> [(integration: UUID, externalID: String)] {
-        try await session.query("""
-            SELECT integration_id, external_event_id FROM calendar_event_links WHERE booking_id = \(booking)
-            """).map { (try $0.decode("integration_id", as: UUID.self), try $0.decode("external_event_id", as: String.self)) }
-    }
-
-    /// Records a written meeting, and drops the busy copy a sync may have read of it meanwhile.
-    package static func insertLink(booking: UUID, integration: UUID, externalID: String, in session: PostgresSession) async throws {
-        try await session.query("""
-            INSERT INTO calendar_event_links (booking_id, integration_id, external_event_id)
-            VALUES (\(booking), \(integration), \(externalID))
-            ON CONFLICT (booking_id, integration_id) DO UPDATE SET external_event_id = excluded.external_event_id
-            """)
-        try await session.query("""
-            DELETE FROM external_busy_intervals WHERE integration_id = \(integration) AND external_event_id = \(externalID)
-            """)
-    }
-
-    package static func deleteLink(booking: UUID, integration: UUID, in session: PostgresSession) async throws {
-        try await session.query("DELETE FROM calendar_event_links WHERE booking_id = \(booking) AND integration_id = \(integration)")
-    }
-
-    /// The provider ids of meetings the service wrote into this calendar (a sync must not read them back as busy time).
-    package static func ownEventIDs(integration: UUID, in session: PostgresSession) async throws -> Set<String> {
-        Set(try await session.query("""
-            SELECT external_event_id FROM calendar_event_links WHERE integration_id = \(integration)
-            """).map { try $0.decode("external_event_id", as: String.self) })
     }
 }

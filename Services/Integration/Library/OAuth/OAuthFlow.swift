@@ -43,7 +43,7 @@ package struct OAuthFlow: Sendable {
         let redirectURI = settings.redirectURI(for: provider)
         let expiresAt = now.addingTimeInterval(Self.stateLifetime)
         try await database.withConnection { session in
-            try await IntegrationRepository.insertState(
+            try await OAuthStateRepository.insertState(
                 hash: stateHash, host: host, provider: provider, sealedVerifier: try vault.seal(verifier, boundTo: stateHash),
                 redirectURI: redirectURI, expiresAt: expiresAt, in: session
             )
@@ -64,7 +64,7 @@ package struct OAuthFlow: Sendable {
     package func finish(provider: Provider, code: String, state: String) async throws -> Finished {
         guard let oauth = settings.oauth(provider) else { throw Failure.notConfigured }
         let stateHash = CredentialVault.digest(state)
-        guard let taken = try await database.withConnection({ try await IntegrationRepository.consumeState(hash: stateHash, provider: provider, in: $0) }) else {
+        guard let taken = try await database.withConnection({ try await OAuthStateRepository.consumeState(hash: stateHash, provider: provider, in: $0) }) else {
             throw Failure.invalidState
         }
         let verifier = try vault.open(taken.sealedVerifier, boundTo: stateHash)

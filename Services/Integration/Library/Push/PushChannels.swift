@@ -30,7 +30,7 @@ package struct PushChannels: Sendable {
             let token = try CredentialVault.randomSecret()
             // Stored before the watch call: Google's first ("sync") message may arrive before it returns.
             try await database.withConnection { session in
-                try await IntegrationRepository.insertChannel(
+                try await PushChannelRepository.insertChannel(
                     channelID: channelID, integration: record.id, provider: .google, resourceID: nil,
                     tokenHash: CredentialVault.digest(token), expiresAt: Date().addingTimeInterval(300), in: session
                 )
@@ -43,13 +43,13 @@ package struct PushChannels: Sendable {
                     )
                 }
                 try await database.withConnection { session in
-                    try await IntegrationRepository.insertChannel(
+                    try await PushChannelRepository.insertChannel(
                         channelID: channelID, integration: record.id, provider: .google, resourceID: resourceID,
                         tokenHash: CredentialVault.digest(token), expiresAt: expiresAt, in: session
                     )
                 }
             } catch {
-                _ = try? await database.withConnection { try await IntegrationRepository.deleteChannel(channelID, in: $0) }
+                _ = try? await database.withConnection { try await PushChannelRepository.deleteChannel(channelID, in: $0) }
                 throw error
             }
         case .microsoft:
@@ -62,7 +62,7 @@ package struct PushChannels: Sendable {
                 )
             }
             try await database.withConnection { session in
-                try await IntegrationRepository.insertChannel(
+                try await PushChannelRepository.insertChannel(
                     channelID: subscriptionID, integration: record.id, provider: .microsoft, resourceID: nil,
                     tokenHash: CredentialVault.digest(clientState), expiresAt: expiresAt, in: session
                 )
@@ -85,10 +85,10 @@ package struct PushChannels: Sendable {
                 let expiresAt = try await gateway.withAccessToken(record) { accessToken in
                     try await microsoft.renew(subscriptionID: channel.channelID, lifetime: graphLifetime, accessToken: accessToken)
                 }
-                try await database.withConnection { try await IntegrationRepository.updateChannelExpiry(channel.channelID, expiresAt: expiresAt, in: $0) }
+                try await database.withConnection { try await PushChannelRepository.updateChannelExpiry(channel.channelID, expiresAt: expiresAt, in: $0) }
             } catch ProviderError.notFound {
                 // Graph removed it: open a new one.
-                try await database.withConnection { try await IntegrationRepository.deleteChannel(channel.channelID, in: $0) }
+                try await database.withConnection { try await PushChannelRepository.deleteChannel(channel.channelID, in: $0) }
                 try await register(record)
             }
         case .caldav:
@@ -116,6 +116,6 @@ package struct PushChannels: Sendable {
                 "integration": "\(record.id.uuidString.lowercased())", "channel": "\(channel.channelID)", "error": "\(String(reflecting: error))",
             ])
         }
-        try await database.withConnection { try await IntegrationRepository.deleteChannel(channel.channelID, in: $0) }
+        try await database.withConnection { try await PushChannelRepository.deleteChannel(channel.channelID, in: $0) }
     }
 }

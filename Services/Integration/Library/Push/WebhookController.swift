@@ -34,7 +34,7 @@ struct WebhookController: Sendable {
         let received = Date()
         let headers = request.headers
         guard let channelID = headers[HTTPField.Name("X-Goog-Channel-ID")!], !channelID.isEmpty, channelID.count <= 256,
-              let channel = try await database.withConnection({ try await IntegrationRepository.channel(channelID, in: $0) }),
+              let channel = try await database.withConnection({ try await PushChannelRepository.channel(channelID, in: $0) }),
               channel.provider == .google else {
             metrics.webhook(.google, outcome: "unknown_channel")
             throw Problem.notFound("Unknown channel.")
@@ -94,7 +94,7 @@ struct WebhookController: Sendable {
         }
         for item in notifications.value {
             guard let subscriptionID = item.subscriptionId, !subscriptionID.isEmpty, subscriptionID.count <= 256,
-                  let channel = try await database.withConnection({ try await IntegrationRepository.channel(subscriptionID, in: $0) }),
+                  let channel = try await database.withConnection({ try await PushChannelRepository.channel(subscriptionID, in: $0) }),
                   channel.provider == .microsoft else {
                 metrics.webhook(.microsoft, outcome: "unknown_channel")
                 continue
@@ -133,7 +133,7 @@ struct WebhookController: Sendable {
                 guard let record = try await database.withConnection({ try await IntegrationRepository.find(channel.integrationID, in: $0) }),
                       record.status == .active else { return }
                 if recreate {
-                    try await database.withConnection { try await IntegrationRepository.deleteChannel(channel.channelID, in: $0) }
+                    try await database.withConnection { try await PushChannelRepository.deleteChannel(channel.channelID, in: $0) }
                     try await channels.register(record)
                 } else {
                     try await channels.renew(channel, of: record)

@@ -93,7 +93,7 @@ package struct CalendarSyncer: Sendable {
             }
             let finalChanges = changes
             let changed: Bool = try await database.withTransaction { session in
-                let own = try await IntegrationRepository.ownEventIDs(integration: record.id, in: session)
+                let own = try await MeetingLinkRepository.ownEventIDs(integration: record.id, in: session)
                 let changed = try await IntegrationRepository.apply(finalChanges, to: record, ignoring: own, in: session)
                 try await IntegrationRepository.recordSuccess(record.id, cursor: finalChanges.cursor, full: finalChanges.kind == .full, in: session)
                 if changed || record.staleSince != nil {

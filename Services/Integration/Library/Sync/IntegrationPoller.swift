@@ -45,7 +45,7 @@ package struct IntegrationPoller: Service {
             for id in due { await coordinator.request(id) }
 
             let expiring = try await database.withConnection { session in
-                try await IntegrationRepository.expiringChannels(within: settings.channelRenewBefore, hosts: hosts, in: session)
+                try await PushChannelRepository.expiringChannels(within: settings.channelRenewBefore, hosts: hosts, in: session)
             }
             for channel in expiring {
                 guard let record = try await database.withConnection({ try await IntegrationRepository.find(channel.integrationID, in: $0) }) else { continue }
@@ -59,7 +59,7 @@ package struct IntegrationPoller: Service {
             }
 
             let missing = try await database.withConnection { session in
-                try await IntegrationRepository.withoutChannel(limit: 50, hosts: hosts, in: session)
+                try await PushChannelRepository.withoutChannel(limit: 50, hosts: hosts, in: session)
             }
             for id in missing {
                 guard let record = try await database.withConnection({ try await IntegrationRepository.find(id, in: $0) }) else { continue }
@@ -71,7 +71,7 @@ package struct IntegrationPoller: Service {
             }
 
             let (purged, reauth) = try await database.withConnection { session in
-                let purged = try await IntegrationRepository.purgeExpiredStates(in: session)
+                let purged = try await OAuthStateRepository.purgeExpiredStates(in: session)
                 let reauth = try await session.query("SELECT count(*) AS n FROM calendar_integrations WHERE status = 'needs_reauth'")
                 return (purged, try reauth.first?.decode("n", as: Int.self) ?? 0)
             }

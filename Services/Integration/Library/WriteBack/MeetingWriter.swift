@@ -45,14 +45,14 @@ package struct MeetingWriter: Sendable {
             .first.map { try $0.decode("status", as: String.self) }
         guard booking.status == "confirmed", current == nil || current == "confirmed",
               let target = try await IntegrationRepository.active(host: booking.hostUserID, in: session).first else { return }
-        if try await IntegrationRepository.link(booking: booking.id, integration: target.id, in: session) != nil { return }
+        if try await MeetingLinkRepository.link(booking: booking.id, integration: target.id, in: session) != nil { return }
         let meeting = try await meeting(for: booking, in: session)
         guard let externalID = try await attempt(target, "insert", { try await gateway.insert(meeting, into: target) }) else { return }
-        try await IntegrationRepository.insertLink(booking: booking.id, integration: target.id, externalID: externalID, in: session)
+        try await MeetingLinkRepository.insertLink(booking: booking.id, integration: target.id, externalID: externalID, in: session)
     }
 
     func move(from previous: BookingSnapshot, to booking: BookingSnapshot, in session: PostgresSession) async throws {
-        let links = try await IntegrationRepository.links(booking: previous.id, in: session)
+        let links = try await MeetingLinkRepository.links(booking: previous.id, in: session)
         guard !links.isEmpty else {
             try await write(booking, in: session)
             return
@@ -64,19 +64,19 @@ package struct MeetingWriter: Sendable {
             guard let externalID = try await attempt(record, "update", { try await gateway.update(link.externalID, to: moved, in: record) }) else {
                 continue
             }
-            try await IntegrationRepository.deleteLink(booking: previous.id, integration: record.id, in: session)
-            try await IntegrationRepository.insertLink(booking: booking.id, integration: record.id, externalID: externalID, in: session)
+            try await MeetingLinkRepository.deleteLink(booking: previous.id, integration: record.id, in: session)
+            try await MeetingLinkRepository.insertLink(booking: booking.id, integration: record.id, externalID: externalID, in: session)
         }
     }
 
     func remove(_ booking: UUID, in session: PostgresSession) async throws {
-        for link in try await IntegrationRepository.links(booking: booking, in: session) {
+        for link in try await MeetingLinkRepository.links(booking: booking, in: session) {
             guard let record = try await IntegrationRepository.find(link.integration, in: session) else { continue }
             // An integration that cannot be written to now keeps the link: the meeting left in that
             // calendar is still known as ours, so no sync reads it back as busy time.
             guard record.status == .active else { continue }
             guard try await attempt(record, "delete", { try await gateway.delete(link.externalID, in: record); return "" }) != nil else { continue }
-            try await IntegrationRepository.deleteLink(booking: booking, integration: record.id, in: session)
+            try await MeetingLinkRepository.deleteLink(booking: booking, integration: record.id, in: session)
         }
     }
 
