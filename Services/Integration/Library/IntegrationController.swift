@@ -6,17 +6,11 @@ import Postgres
 import ServiceRuntime
 
 /// `/api/integrations*`: connect (OAuth for Google and Microsoft, credentials for CalDAV), list,
-/// sync on request, and disconnect.
+/// sync on request, and disconnect. Parses and answers; ``IntegrationWorkflow`` decides.
 struct IntegrationController: Sendable {
     let database: PostgresClient
     let flow: OAuthFlow
-    let gateway: CalendarGateway
-    let vault: CredentialVault
-    let coordinator: SyncCoordinator
-    let channels: PushChannels
-    /// Runs what a request starts behind its response.
-    let work: BackgroundWork
-    let logger: Logger
+    let workflow: IntegrationWorkflow
 
     func register(on router: Router<ServiceRequestContext>) {
         let group = router.group("/api/integrations")
@@ -89,11 +83,7 @@ struct IntegrationController: Sendable {
         let query = request.uri.queryParameters
         if let error = query["error"].map(String.init) {
             // The host declined, or the provider refused the request; the state is spent either way.
-            if let state = query["state"] {
-                _ = try? await database.withConnection {
-                    try await OAuthStateRepository.consumeState(hash: CredentialVault.digest(String(state)), provider: provider, in: $0)
-                }
-            }
+            if let state = query["state"] { await workflow.abandonOAuth(provider: provider, state: String(state)) }
             let description = query["error_description"].map { ": \($0)" } ?? ""
             throw Problem.forbidden("\(provider.displayName) did not grant access (\(error)\(description)).")
         }
@@ -103,44 +93,18 @@ struct IntegrationController: Sendable {
         if code.isEmpty || code.count > 4096 { errors.add("code", "is required") }
         if state.isEmpty || state.count > 512 { errors.add("state", "is required") }
         try errors.throwIfAny()
-
-        let finished: OAuthFlow.Finished
         do {
-            finished = try await flow.finish(provider: provider, code: code, state: state)
-        } catch OAuthFlow.Failure.invalidState {
+            let record = try await workflow.finishOAuth(provider: provider, code: code, state: state, requestID: context.requestID)
+            return IntegrationResource(record)
+        } catch IntegrationWorkflow.Failure.invalidState {
             throw Problem.validation(field: "state", "is unknown, expired or already used; start the connection again")
-        } catch OAuthFlow.Failure.notConfigured {
+        } catch IntegrationWorkflow.Failure.notConfigured {
             throw Problem.unavailable("\(provider.displayName) is not configured on this server.")
-        } catch let error as ProviderError {
-            throw problem(error, field: "code")
-        }
-        guard let refreshToken = finished.tokens.refreshToken else {
+        } catch IntegrationWorkflow.Failure.noRefreshToken {
             throw Problem.validation(field: "code", "the provider granted no refresh token (offline access); start the connection again")
-        }
-        // The primary calendar, read with the new token.
-        let calendar: (id: String, account: String)
-        do {
-            switch provider {
-            case .google:
-                guard let google = gateway.google else { throw Problem.unavailable() }
-                let primary = try await google.primaryCalendar(accessToken: finished.tokens.accessToken)
-                calendar = (primary.id, primary.id)
-            case .microsoft:
-                guard let microsoft = gateway.microsoft else { throw Problem.unavailable() }
-                calendar = try await microsoft.primaryCalendar(accessToken: finished.tokens.accessToken)
-            case .caldav:
-                throw Problem.notFound()
-            }
-        } catch let error as ProviderError {
+        } catch IntegrationWorkflow.Failure.provider(let error) {
             throw problem(error, field: "code")
         }
-        let record = try await store(
-            host: finished.host, provider: provider, account: calendar.account, calendarID: calendar.id, serverURL: nil,
-            secret: refreshToken, accessToken: finished.tokens.accessToken, expiresAt: finished.tokens.expiresAt,
-            requestID: context.requestID
-        )
-        startWork(record)
-        return IntegrationResource(record)
     }
 
     // MARK: CalDAV
@@ -175,19 +139,15 @@ struct IntegrationController: Sendable {
             throw Problem.unauthorized()
         }
 
-        let client = CalDAVClient(http: gateway.curl, serverURL: serverURL, username: username, password: body.password)
-        let calendar: String
         do {
-            if let calendarURL {
-                try await client.verifyCalendar(calendarURL)
-                calendar = calendarURL
-            } else {
-                calendar = try await client.discoverCalendar()
-            }
-        } catch let error as ProviderError {
+            let record = try await workflow.connectCalDAV(
+                host: host, serverURL: serverURL, username: username, password: body.password, calendarURL: calendarURL, requestID: context.requestID
+            )
+            return EditedResponse(status: .created, response: IntegrationResource(record))
+        } catch IntegrationWorkflow.Failure.provider(let error) {
             switch error {
             case .invalidGrant, .unauthorized:
-                throw Problem.validation([.init(field: "password", message: "the CalDAV server rejected these credentials")])
+                throw Problem.validation(field: "password", "the CalDAV server rejected these credentials")
             case .notFound:
                 throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "no CalDAV calendar was found there")
             // Generic messages: the answer must not tell which ports or paths exist behind the URL.
@@ -197,12 +157,6 @@ struct IntegrationController: Sendable {
                 throw Problem.validation(field: calendarURL == nil ? "server_url" : "calendar_url", "is not a usable CalDAV calendar")
             }
         }
-        let record = try await store(
-            host: host, provider: .caldav, account: username, calendarID: calendar, serverURL: serverURL,
-            secret: body.password, accessToken: nil, expiresAt: nil, requestID: context.requestID
-        )
-        startWork(record)
-        return EditedResponse(status: .created, response: IntegrationResource(record))
     }
 
     // MARK: Sync and disconnect
@@ -213,70 +167,18 @@ struct IntegrationController: Sendable {
         guard record.status != .needsReauth else {
             throw Problem.conflict("The calendar must be connected again before it can sync.")
         }
-        try await database.withConnection { try await IntegrationRepository.requestSync(record.id, in: $0) }
-        await coordinator.request(record.id, ignoringBackoff: true)
+        try await workflow.requestSync(record)
         return EditedResponse(status: .accepted, response: IntegrationResource(record))
     }
 
     func disconnect(_ context: ServiceRequestContext) async throws -> Response {
         let host = try context.requireHost()
         let record = try await owned(context, host: host)
-        // Stop pushes first (best effort: a channel we cannot stop expires on its own).
-        let channelList = try await database.withConnection { try await PushChannelRepository.channels(integration: record.id, in: $0) }
-        for channel in channelList {
-            try? await channels.stop(channel, of: record)
-        }
-        try await database.withTransaction { session in
-            try await IntegrationRepository.delete(record.id, in: session)
-            // Its busy time is gone: the availability service drops the host's cached slots.
-            try await Outbox.enqueue(
-                CalendarSynced(hostUserID: host, integrationID: record.id, provider: record.provider.rawValue, changed: true),
-                requestID: context.requestID, in: session
-            )
-        }
-        logger.info("calendar disconnected", metadata: ["integration": "\(record.id.uuidString.lowercased())", "provider": "\(record.provider.rawValue)"])
+        try await workflow.disconnect(record, requestID: context.requestID)
         return Response(status: .noContent)
     }
 
     // MARK: Helpers
-
-    private func store(
-        host: UUID, provider: Provider, account: String, calendarID: String, serverURL: String?,
-        secret: String, accessToken: String?, expiresAt: Date?, requestID: String
-    ) async throws -> IntegrationRecord {
-        let vault = vault
-        return try await database.withTransaction { session in
-            let (id, _) = try await IntegrationRepository.connect(
-                host: host, provider: provider, account: account, calendarID: calendarID, serverURL: serverURL,
-                secret: secret, accessToken: accessToken, accessTokenExpiresAt: expiresAt, keyID: vault.keyID,
-                seal: { try vault.seal($0, for: $1) }, in: session
-            )
-            guard let record = try await IntegrationRepository.find(id, in: session) else { throw Problem.notFound() }
-            return record
-        }
-    }
-
-    /// The first sync and the push channel, behind the response.
-    private func startWork(_ record: IntegrationRecord) {
-        let coordinator = coordinator
-        let channels = channels
-        let logger = logger
-        let database = database
-        work.submit("first sync and push channel") {
-            await coordinator.request(record.id, ignoringBackoff: true)
-            guard record.provider.usesOAuth else { return }
-            do {
-                for channel in try await database.withConnection({ try await PushChannelRepository.channels(integration: record.id, in: $0) }) {
-                    try await channels.stop(channel, of: record)
-                }
-                try await channels.register(record)
-            } catch {
-                logger.notice("push registration failed; the poller covers the integration", metadata: [
-                    "integration": "\(record.id.uuidString.lowercased())", "error": "\(String(reflecting: error))",
-                ])
-            }
-        }
-    }
 
     private func owned(_ context: ServiceRequestContext, host: UUID) async throws -> IntegrationRecord {
         guard let text = context.parameters.get("key"), let id = UUID(uuidString: text),

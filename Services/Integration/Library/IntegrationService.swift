@@ -54,13 +54,13 @@ package enum IntegrationService {
             openAPIDocument: IntegrationOpenAPI.document,
             routes: { router, deps in
                 let built = try parts.get(deps, options)
-                IntegrationController(
+                let workflow = IntegrationWorkflow(
                     database: deps.database.primary, flow: built.flow, gateway: built.gateway, vault: built.vault,
                     coordinator: built.coordinator, channels: built.channels, work: built.work, logger: deps.logger
-                ).register(on: router)
-                WebhookController(
-                    database: deps.database.primary, coordinator: built.coordinator, channels: built.channels, work: built.work, logger: deps.logger
-                ).register(on: router)
+                )
+                IntegrationController(database: deps.database.primary, flow: built.flow, workflow: workflow).register(on: router)
+                WebhookController(database: deps.database.primary, coordinator: built.coordinator, workflow: workflow, logger: deps.logger)
+                    .register(on: router)
             },
             backgroundServices: { deps in
                 let built = try parts.get(deps, options)

@@ -14,9 +14,8 @@ import ServiceRuntime
 struct WebhookController: Sendable {
     let database: PostgresClient
     let coordinator: SyncCoordinator
-    let channels: PushChannels
-    /// Runs what a notification starts behind the 202.
-    let work: BackgroundWork
+    /// Renews and replaces subscriptions behind the 202.
+    let workflow: IntegrationWorkflow
     let logger: Logger
     let metrics = IntegrationMetrics()
 
@@ -110,40 +109,17 @@ struct WebhookController: Sendable {
                 await requestSync(channel.integrationID, dueSince: received)
             case "reauthorizationRequired":
                 metrics.webhook(.microsoft, outcome: "lifecycle")
-                lifecycle(channel, recreate: false)
+                workflow.renew(channel, recreate: false)
                 await requestSync(channel.integrationID, dueSince: received)
             case "subscriptionRemoved":
                 metrics.webhook(.microsoft, outcome: "lifecycle")
-                lifecycle(channel, recreate: true)
+                workflow.renew(channel, recreate: true)
                 await requestSync(channel.integrationID, dueSince: received)
             default:
                 metrics.webhook(.microsoft, outcome: "ignored")
             }
         }
         return Response(status: .accepted)
-    }
-
-    /// Renews (reauthorizationRequired) or replaces (subscriptionRemoved) a subscription, behind the response.
-    private func lifecycle(_ channel: PushChannelRecord, recreate: Bool) {
-        let database = database
-        let channels = channels
-        let logger = logger
-        work.submit("subscription lifecycle") {
-            do {
-                guard let record = try await database.withConnection({ try await IntegrationRepository.find(channel.integrationID, in: $0) }),
-                      record.status == .active else { return }
-                if recreate {
-                    try await database.withConnection { try await PushChannelRepository.deleteChannel(channel.channelID, in: $0) }
-                    try await channels.register(record)
-                } else {
-                    try await channels.renew(channel, of: record)
-                }
-            } catch {
-                logger.notice("subscription lifecycle handling failed; the poller covers the integration", metadata: [
-                    "subscription": "\(channel.channelID)", "error": "\(String(reflecting: error))",
-                ])
-            }
-        }
     }
 
     /// Pushes that arrive before the sync starts share it; one that arrives while it runs makes it
