@@ -62,7 +62,7 @@ struct BookingController: Sendable {
         var cursor: (Date, UUID)?
         if let text = query["cursor"], !text.isEmpty {
             cursor = BookingCursor.decode(String(text))
-            if cursor == nil { errors.add("cursor", "is not a cursor this API returned") }
+            if cursor == nil { errors.add("cursor", PageCursor.invalidMessage) }
         }
         try errors.throwIfAny()
         let page = try await workflow.list(host: host, status: status, from: from, to: to, after: cursor, limit: limit + 1)
@@ -118,16 +118,14 @@ struct BookingController: Sendable {
     }
 }
 
-/// The cursor of the bookings list: the last item's start and id, opaque to clients.
+/// The cursor of the bookings list: the last item's start and id.
 enum BookingCursor {
     static func encode(_ start: Date, _ id: UUID) -> String {
-        Base64URL.encode(Array("\(Int(start.timeIntervalSince1970))|\(id.uuidString.lowercased())".utf8))
+        PageCursor.encode([String(Int(start.timeIntervalSince1970)), id.uuidString.lowercased()])
     }
 
     static func decode(_ text: String) -> (Date, UUID)? {
-        guard let bytes = try? Base64URL.decode(text) else { return nil }
-        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "|")
-        guard parts.count == 2, let seconds = Int(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        guard let fields = PageCursor.decode(text, count: 2), let seconds = Int(fields[0]), let id = UUID(uuidString: fields[1]) else { return nil }
         return (Date(timeIntervalSince1970: Double(seconds)), id)
     }
 }

@@ -48,15 +48,15 @@ struct MeetingTypeController: Sendable {
         }
         var cursor: UUID?
         if let text = query.get("cursor") {
-            cursor = UUID(uuidString: text)
-            errors.check(cursor != nil, "cursor", "must be a next_cursor from a previous page")
+            cursor = PageCursor.decode(text, count: 1).flatMap { UUID(uuidString: $0[0]) }
+            errors.check(cursor != nil, "cursor", PageCursor.invalidMessage)
         }
         try errors.throwIfAny()
         let rows = try await database.primary.withConnection { session in
             try await meetingTypes.list(host: host, after: cursor, limit: limit + 1, in: session)
         }
         let page = Array(rows.prefix(limit))
-        return ListPage(data: page, nextCursor: rows.count > limit ? page.last?.id.uuidString.lowercased() : nil)
+        return ListPage(data: page, nextCursor: rows.count > limit ? page.last.map { PageCursor.encode([$0.id.uuidString.lowercased()]) } : nil)
     }
 
     /// The owner sees the whole resource; anyone else the public view of an active type.

@@ -105,7 +105,11 @@ struct ScheduleController: Sendable {
         var errors = FieldErrors()
         let from = query.get("from").flatMap { Self.date($0, field: "from", errors: &errors) }
         let to = query.get("to").flatMap { Self.date($0, field: "to", errors: &errors) }
-        let cursor = query.get("cursor").flatMap { Self.date($0, field: "cursor", errors: &errors) }
+        var cursor: LocalDate?
+        if let text = query.get("cursor") {
+            cursor = PageCursor.decode(text, count: 1).flatMap { LocalDate($0[0]) }
+            errors.check(cursor != nil, "cursor", PageCursor.invalidMessage)
+        }
         if let from, let to { errors.check(from <= to, "to", "must not be before from") }
         var limit = Self.defaultPageSize
         if let text = query.get("limit") {
@@ -120,7 +124,7 @@ struct ScheduleController: Sendable {
             try await schedule.overrides(host: host, from: first, through: to, limit: limit + 1, in: session)
         }
         let page = found.prefix(limit).map { OverrideResource(date: $0.date, intervals: $0.intervals) }
-        return ListPage(data: page, nextCursor: found.count > limit ? page.last?.date.description : nil)
+        return ListPage(data: page, nextCursor: found.count > limit ? page.last.map { PageCursor.encode([$0.date.description]) } : nil)
     }
 
     func setOverride(_ request: Request, _ context: ServiceRequestContext) async throws -> OverrideResource {
