@@ -6,27 +6,10 @@ import NIOConcurrencyHelpers
 import Postgres
 import Redis
 import Testing
+import TestSupport
 @testable import AvailabilityService
 @testable import ServiceRuntime
 
-/// A clock the tests move by hand.
-final class TestClock: Sendable {
-    private let current: NIOLockedValueBox<Date>
-
-    init(_ start: Date) {
-        current = NIOLockedValueBox(start)
-    }
-
-    var now: Date { current.withLockedValue { $0 } }
-
-    func advance(by seconds: TimeInterval) {
-        current.withLockedValue { $0 = $0.addingTimeInterval(seconds) }
-    }
-
-    func set(_ date: Date) {
-        current.withLockedValue { $0 = date }
-    }
-}
 
 /// The availability service against the real local stack, with a test clock and a cheap bcrypt.
 enum TestService {

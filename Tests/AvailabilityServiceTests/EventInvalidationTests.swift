@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 @testable import AvailabilityService
 
 @Suite("Events: cache invalidation through availability.events")

@@ -4,6 +4,7 @@ import Hummingbird
 import Postgres
 import Redis
 import Testing
+import TestSupport
 @testable import AvailabilityService
 
 /// Monday 2026-03-02, 12:00 UTC (07:00 in New York, before its switch to summer time on 2026-03-08).

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SchedulingCore
 import Testing
+import TestSupport
 @testable import AvailabilityService
 
 /// Every name of the machine's tz database (`SchedulingCoreTests` proves the list is exactly the

@@ -127,14 +127,3 @@ final class ScriptedTransport: MailTransport, @unchecked Sendable {
     var messages: [String] { lock.withLock { sent.map { String(decoding: $0.message, as: UTF8.self) } } }
 }
 
-/// The dispatcher's clock: real time, moved forward by the test (to make reminders due hours early).
-final class MovableClock: @unchecked Sendable {
-    // @unchecked Sendable: `lock` guards `offset`.
-    private let lock = NSLock()
-    private var offset: TimeInterval = 0
-
-    func now() -> Date { lock.withLock { Date().addingTimeInterval(offset) } }
-
-    /// From now on the clock reads `instant`, and runs on from there.
-    func move(to instant: Date) { lock.withLock { offset = instant.timeIntervalSince(Date()) } }
-}
