@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 
 /// One MIME entity: headers (names lower-cased, values unfolded), its raw body and its parts.
 struct MIMEEntity {
@@ -191,20 +192,7 @@ struct ICalendarObject {
 
     /// A TEXT value with its escapes undone.
     func text(_ name: String) -> String? {
-        guard let raw = value(name) else { return nil }
-        var result = ""
-        var escaping = false
-        for character in raw {
-            if escaping {
-                result.append(character == "n" || character == "N" ? "\n" : character)
-                escaping = false
-            } else if character == "\\" {
-                escaping = true
-            } else {
-                result.append(character)
-            }
-        }
-        return result
+        value(name).map(ICalendarContentLine.unescapeText)
     }
 
     /// `20270316T140000Z` as a date.

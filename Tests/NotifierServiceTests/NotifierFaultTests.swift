@@ -32,7 +32,9 @@ struct NotifierFaultTests {
                     FROM scheduled_notifications WHERE booking_id = \(booking.id) AND kind = 'confirmation' AND status = 'pending'
                     """)
                 #expect(try waiting[0].decode("attempts", as: Int.self) == 0)
-                #expect(try waiting[0].decode("tried", as: Int.self) == 2)
+                // A turn stops at the first refused connection (the server is away for all of them)
+                // and hands the rest back untried, so one or both carry the error; neither used an attempt.
+                #expect((1...2).contains(try waiting[0].decode("tried", as: Int.self)))
 
                 #expect(try await Stack.status(["start", "smtp"]) == 0)
                 #expect(try await eventually(timeout: .seconds(30)) {
