@@ -141,7 +141,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What several test targets share (bodies that break the contract's JSON, …).
-        .target(name: "TestSupport", dependencies: ["AMQP", logging, hummingbird, nioConcurrency, lifecycle], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", dependencies: ["AMQP", "Postgres", "ServiceRuntime", logging, hummingbird, nioConcurrency, lifecycle],
+            path: "Tests/TestSupport", swiftSettings: swiftSettings
+        ),
         // Local fakes of Google Calendar + OAuth and Microsoft Graph + identity, for tests only.
         .target(
             name: "ProviderFakes",

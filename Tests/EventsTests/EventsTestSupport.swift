@@ -11,27 +11,13 @@ import TestSupport
 /// Connections, names and small tools shared by the events tests.
 enum EventsTestSupport {
     /// The test database: `DATABASE_URL`, or the local stack's `rendezvous_test`.
-    static var databaseURL: String {
-        ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
-    }
+    static var databaseURL: String { TestEnvironment.databaseURL }
 
 
 
     /// A client on the test database with the bundled migrations applied (0003 creates the outbox).
     static func database(maxConnections: Int = 8) async throws -> PostgresClient {
-        let client = PostgresClient(
-            configuration: PostgresConfiguration(url: databaseURL, maxConnections: maxConnections, applicationName: "events-tests"),
-            logger: testLogger("events.postgres")
-        )
-        do {
-            try await DatabaseMigrator.bundled().migrate(client, logger: testLogger("events.migrations"))
-        } catch {
-            // Migrations apply in order, each in its own transaction: a later file that fails on the
-            // shared test database (another target's concern) leaves 0003 applied, which is all we need.
-            let rows = try await client.query("SELECT to_regclass('outbox') IS NOT NULL AND to_regclass('processed_events') IS NOT NULL AS ready")
-            guard try rows[0].decode("ready", as: Bool.self) else { throw error }
-        }
-        return client
+        try await TestEnvironment.migratedDatabase(application: "events-tests", requiring: ["outbox", "processed_events"], maxConnections: maxConnections)
     }
 
 

@@ -14,9 +14,7 @@ import TestSupport
 enum NotifierTestSupport {
     static let secret = "test-secret-test-secret-test-secret-1234"
 
-    static var databaseURL: String {
-        ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://rendezvous:rendezvous@127.0.0.1:55432/rendezvous_test"
-    }
+    static var databaseURL: String { TestEnvironment.databaseURL }
 
     static var encryptionKeyHex: String {
         ProcessInfo.processInfo.environment["TOKEN_ENCRYPTION_KEY"] ?? String(repeating: "ab", count: 32)
@@ -42,18 +40,7 @@ enum NotifierTestSupport {
 
     /// A client on the test database with the bundled migrations applied.
     static func database(maxConnections: Int = 8) async throws -> PostgresClient {
-        let client = PostgresClient(
-            configuration: PostgresConfiguration(url: databaseURL, maxConnections: maxConnections, applicationName: "notifier-tests"),
-            logger: testLogger("notifier.postgres")
-        )
-        do {
-            try await DatabaseMigrator.bundled().migrate(client, logger: testLogger("notifier.migrations"))
-        } catch {
-            // Another target's later migration may fail on the shared database; ours is what we need.
-            let rows = try await client.query("SELECT to_regclass('scheduled_notifications') IS NOT NULL AS ready")
-            guard try rows[0].decode("ready", as: Bool.self) else { throw error }
-        }
-        return client
+        try await TestEnvironment.migratedDatabase(application: "notifier-tests", requiring: ["scheduled_notifications"], maxConnections: maxConnections)
     }
 
 
