@@ -280,6 +280,17 @@ struct BookingLifecycleTests {
                 cursor = page.nextCursor
             } while cursor != nil
             #expect(seen == [9.0, 10, 11, 12, 13].map { f.at($0) })
+            // The latest start first (past bookings), a page at a time with the same order.
+            var latestFirst = [String]()
+            cursor = nil
+            repeat {
+                let query = "/api/bookings?order=desc&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try JSONDecoder.test.decode(Page.self, from: try await send(client, .get, query, headers: bearer(f.hostToken)).1)
+                latestFirst += page.data.map(\.startTime)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(latestFirst == [13.0, 12, 11, 10, 9].map { f.at($0) })
+            #expect(try await send(client, .get, "/api/bookings?order=newest", headers: bearer(f.hostToken)).0 == .unprocessableContent)
             let (_, confirmed) = try await send(client, .get, "/api/bookings?status=confirmed&from=\(f.at(10))&to=\(f.at(12))", headers: bearer(f.hostToken))
             let r16 = try JSONDecoder.test.decode(Page.self, from: confirmed).data.map(\.startTime) == [f.at(10), f.at(11)]
             #expect(r16)

@@ -24,7 +24,8 @@ export async function render(ctx) {
 
   // One instant for every page, so a page boundary never moves while the person reads.
   const now = nowInstant();
-  const query = past ? `to=${encodeURIComponent(now)}` : `status=confirmed&from=${encodeURIComponent(now)}`;
+  // Past bookings the latest first; upcoming ones the soonest first.
+  const query = past ? `to=${encodeURIComponent(now)}&order=desc` : `status=confirmed&from=${encodeURIComponent(now)}`;
   const [types, first] = await Promise.all([
     allMeetingTypes(ctx.request).catch((e) => { if (e.quiet || e.name === 'AbortError') throw e; return []; }),
     ctx.request(`/api/bookings?${query}&limit=${PAGE}`),

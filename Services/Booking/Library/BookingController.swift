@@ -59,13 +59,21 @@ struct BookingController: Sendable {
                 errors.add("limit", "must be an integer from 1 to 200")
             }
         }
+        var newestFirst = false
+        if let text = query["order"] {
+            switch text {
+            case "asc": newestFirst = false
+            case "desc": newestFirst = true
+            default: errors.add("order", "must be asc (by start, the default) or desc (the latest start first)")
+            }
+        }
         var cursor: (Date, UUID)?
         if let text = query["cursor"], !text.isEmpty {
             cursor = BookingCursor.decode(String(text))
             if cursor == nil { errors.add("cursor", PageCursor.invalidMessage) }
         }
         try errors.throwIfAny()
-        let page = try await workflow.list(host: host, status: status, from: from, to: to, after: cursor, limit: limit + 1)
+        let page = try await workflow.list(host: host, status: status, from: from, to: to, after: cursor, newestFirst: newestFirst, limit: limit + 1)
         let items = Array(page.prefix(limit))
         let next = page.count > limit ? items.last.map { BookingCursor.encode($0.startTime, $0.id) } : nil
         return ListPage(data: items.map { BookingResponse($0, cancelToken: nil) }, nextCursor: next)

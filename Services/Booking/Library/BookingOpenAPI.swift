@@ -24,6 +24,7 @@ enum BookingOpenAPI {
               {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["confirmed", "cancelled", "rescheduled"]}},
               {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
               {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+              {"name": "order", "in": "query", "description": "asc: by start (the contract's order); desc: the latest start first, for past bookings. Send the same order with a cursor.", "schema": {"type": "string", "enum": ["asc", "desc"], "default": "asc"}},
               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
               {"name": "cursor", "in": "query", "schema": {"type": "string"}}
             ],

@@ -81,17 +81,19 @@ struct BookingRepository: Sendable {
 
     /// A page of a host's bookings ordered by start, then id, after the cursor position.
     func list(
-        host: UUID, status: Booking.Status?, from: Date?, to: Date?, after cursor: (Date, UUID)?, limit: Int,
+        host: UUID, status: Booking.Status?, from: Date?, to: Date?, after cursor: (Date, UUID)?, newestFirst: Bool = false, limit: Int,
         in client: PostgresClient
     ) async throws -> [Booking] {
+        // The direction is one of two fixed words, never input.
+        let (past, order) = newestFirst ? ("<", "start_time DESC, id DESC") : (">", "start_time, id")
         let rows = try await client.query("""
             SELECT \(unescaped: Booking.columns) FROM bookings
             WHERE host_user_id = \(host)
               AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
               AND (\(from)::timestamptz IS NULL OR start_time >= \(from))
               AND (\(to)::timestamptz IS NULL OR start_time < \(to))
-              AND (\(cursor?.0)::timestamptz IS NULL OR (start_time, id) > (\(cursor?.0), \(cursor?.1)::uuid))
-            ORDER BY start_time, id
+              AND (\(cursor?.0)::timestamptz IS NULL OR (start_time, id) \(unescaped: past) (\(cursor?.0), \(cursor?.1)::uuid))
+            ORDER BY \(unescaped: order)
             LIMIT \(limit)
             """)
         return try rows.map(Booking.init(row:))

@@ -239,8 +239,10 @@ struct BookingWorkflow: Sendable {
 
     // MARK: List
 
-    func list(host: UUID, status: Booking.Status?, from: Date?, to: Date?, after cursor: (Date, UUID)?, limit: Int) async throws -> [Booking] {
-        try await bookings.list(host: host, status: status, from: from, to: to, after: cursor, limit: limit, in: database.primary)
+    func list(
+        host: UUID, status: Booking.Status?, from: Date?, to: Date?, after cursor: (Date, UUID)?, newestFirst: Bool, limit: Int
+    ) async throws -> [Booking] {
+        try await bookings.list(host: host, status: status, from: from, to: to, after: cursor, newestFirst: newestFirst, limit: limit, in: database.primary)
     }
 
     /// The `status` label of an operation that threw.
