@@ -11,8 +11,8 @@ import Foundation
 /// (`$TZDIR` or `/usr/share/zoneinfo`): its `tzdata.zi` lists every zone (`Z name …`) and link
 /// (`L target name`). Reading a constant system file once is no more I/O than `TimeZone` itself does.
 package struct TimeZoneDatabase: Sendable {
-    /// Every zone and link name of the database that names a zone here (see `zones`).
-    package var names: Set<String> { Set(zones.keys) }
+    /// Every zone and link name of the database that names a zone here (the keys of `zones`).
+    package let names: Set<String>
     /// Each link's target (`Asia/Calcutta` → `Asia/Kolkata`).
     package let links: [String: String]
     /// The zone of each name, resolved once: a look-up is a dictionary read, never Foundation's
@@ -35,6 +35,7 @@ package struct TimeZoneDatabase: Sendable {
             }
         }
         self.zones = zones
+        self.names = Set(zones.keys)
     }
 
     /// Reads `tzdata.zi` from `directory` (by default `$TZDIR`, else `/usr/share/zoneinfo`); where a

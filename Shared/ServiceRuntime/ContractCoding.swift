@@ -62,7 +62,7 @@ package struct ContractRequestDecoder: RequestDecoder {
     }
 
     /// The field a decoding error names, by its path in the body, and what is wrong with it.
-    package static func fieldError(_ error: DecodingError) -> Problem.FieldError {
+    private static func fieldError(_ error: DecodingError) -> Problem.FieldError {
         switch error {
         case .keyNotFound(let key, let context):
             return .init(field: (context.codingPath + [key]).jsonPath, message: "is required")

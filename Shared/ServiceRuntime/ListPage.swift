@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import ServiceLifecycle
 
 /// The contract's list: `{"data": [...], "next_cursor": "…" | null}`: `next_cursor` is written
 /// as `null` on the last page, never left out. One envelope for every list of every service.
@@ -22,20 +21,5 @@ package struct ListPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(data, forKey: .data)
         try container.encode(nextCursor, forKey: .nextCursor)
-    }
-}
-
-/// A service that does `action` once the group shuts down: closing a client after the services
-/// that use it have stopped (the group stops its services in reverse order).
-package struct OnShutdown: Service {
-    private let action: @Sendable () async throws -> Void
-
-    package init(_ action: @escaping @Sendable () async throws -> Void) {
-        self.action = action
-    }
-
-    package func run() async throws {
-        try? await gracefulShutdown()
-        try await action()
     }
 }

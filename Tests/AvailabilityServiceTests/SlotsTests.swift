@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Postgres
 import Redis
+import ScheduleStore
 import Testing
 import TestSupport
 @testable import AvailabilityService
@@ -46,7 +47,7 @@ enum OtherServices {
 
     static func bumpGeneration(host: String) async throws {
         try await TestService.withRedis { redis in
-            _ = try await redis.incr(SlotCache.generationKey(host: UUID(uuidString: host)!))
+            _ = try await redis.incr(SlotCacheKeys.generation(host: UUID(uuidString: host)!))
         }
     }
 }

@@ -9,12 +9,11 @@ struct AvailabilityCache: Sendable {
     let metrics: BookingMetrics
     let logger: Logger
 
-    static func generationKey(for host: UUID) -> String { SlotCacheKeys.generation(host: host) }
 
     /// Best effort: the availability service also bumps it when the booking event reaches it.
     func invalidate(host: UUID) async {
         do {
-            _ = try await redis.incr(Self.generationKey(for: host))
+            _ = try await redis.incr(SlotCacheKeys.generation(host: host))
         } catch {
             metrics.redisSkipped("cache_invalidation")
             logger.warning("slot cache invalidation skipped: redis unavailable", metadata: ["host.id": "\(host.uuidString.lowercased())"])

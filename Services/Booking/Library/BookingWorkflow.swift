@@ -111,7 +111,7 @@ struct BookingWorkflow: Sendable {
             throw error
         }
         // One Redis call releases the lock and bumps the host's availability generation.
-        await lock.releaseAndInvalidate(host: hostID, token: lockToken, generationKey: AvailabilityCache.generationKey(for: hostID))
+        await lock.releaseAndInvalidate(host: hostID, token: lockToken, generationKey: SlotCacheKeys.generation(host: hostID))
         let (response, body, sealed) = committed
         if let idempotencyKey, let sealed {
             await idempotency.storeHotCopy(idempotencyKey, hash: requestHash, status: 201, sealed: sealed)

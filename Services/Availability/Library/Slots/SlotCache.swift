@@ -40,9 +40,6 @@ struct SlotCache: Sendable {
         failures = Counter(label: "calendly_availability_cache_errors_total")
     }
 
-    /// The key of `host`'s generation counter.
-    static func generationKey(host: UUID) -> String { SlotCacheKeys.generation(host: host) }
-
     /// The key of one date's entry; `zone` is the invitee zone's name (or a token for "the host's").
     static func entryKey(host: UUID, generation: Int, meetingType: UUID, date: LocalDate, zone: String) -> String {
         "availability:slots:" + host.uuidString.lowercased() + ":" + String(generation) + ":"
@@ -58,7 +55,7 @@ struct SlotCache: Sendable {
         let type = meetingType.uuidString.lowercased()
         let suffixes = dates.map { ":" + type + ":" + $0.description + ":" + zone }
         do {
-            let reply = try await redis.evalsha(Self.readGeneration, keys: [Self.generationKey(host: host)], arguments: [prefix] + suffixes)
+            let reply = try await redis.evalsha(Self.readGeneration, keys: [SlotCacheKeys.generation(host: host)], arguments: [prefix] + suffixes)
             guard let parts = reply.array, parts.count == 2, let generation = parts[0].integer, let values = parts[1].array,
                   values.count == dates.count
             else {
@@ -75,7 +72,7 @@ struct SlotCache: Sendable {
     /// `host`'s current generation (0 before the first change), or `nil` when Redis does not answer.
     func generation(host: UUID, logger: Logger) async -> Int? {
         do {
-            guard let text = try await redis.getString(Self.generationKey(host: host)) else { return 0 }
+            guard let text = try await redis.getString(SlotCacheKeys.generation(host: host)) else { return 0 }
             return Int(text) ?? 0
         } catch {
             failed("read generation", error, logger: logger)
@@ -101,7 +98,7 @@ struct SlotCache: Sendable {
 
     /// Orphans every cached entry of `host` (one `INCR`); throws when Redis does not answer.
     func bumpGeneration(host: UUID) async throws {
-        try await redis.incr(Self.generationKey(host: host))
+        try await redis.incr(SlotCacheKeys.generation(host: host))
     }
 
     /// Orphans every cached entry of `host`; a failure is counted and logged, not thrown.
